@@ -1,0 +1,47 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+export class ExtructApi implements ICredentialType {
+	name = 'extructApi';
+
+	displayName = 'Extruct API';
+
+	icon = 'file:../nodes/Extruct/extruct.svg' as const;
+
+	documentationUrl = 'https://www.extruct.ai/docs/api-reference/introduction';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Token',
+			name: 'apiToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Create a token in the Extruct app under Settings → API. It is sent as a Bearer token.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.extruct.ai',
+			description: 'Change only to use a proxy or the local sandbox of this package. Paths under /v1 are added.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Authorization: '=Bearer {{$credentials.apiToken}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}/v1',
+			url: '/user',
+			method: 'GET',
+		},
+	};
+}

@@ -1,0 +1,40 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { perItem } from '../../../shared/execute';
+import type { ItemResult } from '../../../shared/execute';
+import { api } from '../../api';
+import { columnEditor, readColumns, tableId, tableLocator } from '../common';
+
+export const columnSelector: INodeProperties = {
+	displayName: 'Column Name or ID',
+	name: 'columnId',
+	type: 'options',
+	typeOptions: { loadOptionsMethod: 'getColumns', loadOptionsDependsOn: ['table.value'] },
+	default: '',
+	required: true,
+	description:
+		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+};
+
+export const description: INodeProperties[] = [
+	tableLocator,
+	columnSelector,
+	{
+		displayName: 'The new config replaces the whole column config, as Extruct does.',
+		name: 'replaceNotice',
+		type: 'notice',
+		default: '',
+	},
+	...columnEditor(false),
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
+	return await perItem(this, items, async (i) => {
+		const table = tableId(this, i);
+		const columnId = String(this.getNodeParameter('columnId', i, '')).trim();
+		if (!columnId) throw new Error(`Item ${i}: "Column" is empty`);
+		const [config] = readColumns(this, i, false);
+		if (!config) throw new Error(`Item ${i}: set the column's new config`);
+		return (await api.updateColumn(this, table, columnId, config)) as unknown as IDataObject;
+	});
+}

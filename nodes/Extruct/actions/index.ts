@@ -1,0 +1,94 @@
+/** Every Extruct operation, and the resource/operation selectors built from them. */
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { Operation } from '../../shared/execute';
+import * as columnAdd from './column/add';
+import * as columnDelete from './column/delete';
+import * as columnUpdate from './column/update';
+import * as enrichmentRun from './enrichment/run';
+import * as rowAdd from './row/add';
+import * as rowDelete from './row/delete';
+import * as rowGet from './row/get';
+import * as rowGetMany from './row/getMany';
+import * as rowUpdate from './row/update';
+import * as tableClone from './table/clone';
+import * as tableCreate from './table/create';
+import * as tableDelete from './table/delete';
+import * as tableGet from './table/get';
+import * as tableGetMany from './table/getMany';
+import * as tableUpdate from './table/update';
+
+interface OperationEntry extends Operation {
+	name: string;
+	action: string;
+	summary: string;
+}
+
+function op(module: Operation, name: string, action: string, summary: string): OperationEntry {
+	return { ...module, name, action, summary };
+}
+
+export const operations: Record<string, Record<string, OperationEntry>> = {
+	row: {
+		add: op(rowAdd, 'Add', 'Add rows', 'Add one row per input item, in batches'),
+		update: op(rowUpdate, 'Update', 'Update rows', 'Update rows by ID, in batches'),
+		delete: op(rowDelete, 'Delete', 'Delete rows', 'Delete rows by ID, in batches'),
+		get: op(rowGet, 'Get', 'Get a row', 'Get a row by ID'),
+		getMany: op(rowGetMany, 'Get Many', 'Get many rows', 'List the rows of a table'),
+	},
+	enrichment: {
+		run: op(enrichmentRun, 'Run', 'Run enrichment', 'Run enrichment columns and optionally wait for the results'),
+	},
+	table: {
+		create: op(tableCreate, 'Create', 'Create a table', 'Create a table with its columns'),
+		get: op(tableGet, 'Get', 'Get a table', 'Get a table with its columns and run status'),
+		getMany: op(tableGetMany, 'Get Many', 'Get many tables', 'List tables'),
+		update: op(tableUpdate, 'Update', 'Update a table', 'Rename, describe, tag or reorder a table'),
+		delete: op(tableDelete, 'Delete', 'Delete a table', 'Delete a table and its rows'),
+		clone: op(tableClone, 'Clone', 'Clone a table', 'Copy a table, with or without its rows'),
+	},
+	column: {
+		add: op(columnAdd, 'Add', 'Add columns', 'Add columns to a table'),
+		update: op(columnUpdate, 'Update', 'Update a column', "Replace a column's config"),
+		delete: op(columnDelete, 'Delete', 'Delete a column', 'Delete a column and its cells'),
+	},
+};
+
+const resources: Array<[string, string]> = [
+	['Row', 'row'],
+	['Enrichment', 'enrichment'],
+	['Table', 'table'],
+	['Column', 'column'],
+];
+
+const defaults: Record<string, string> = { row: 'add', enrichment: 'run', table: 'create', column: 'add' };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		default: 'row',
+		options: resources.map(([name, value]) => ({ name, value })),
+	},
+	...resources.map(
+		([, resource]): INodeProperties => ({
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: [resource] } },
+			default: defaults[resource],
+			options: Object.entries(operations[resource])
+				.map(([value, entry]) => ({ name: entry.name, value, action: entry.action, description: entry.summary }))
+				.sort((a, b) => a.name.localeCompare(b.name)),
+		}),
+	),
+	...Object.entries(operations).flatMap(([resource, byOperation]) =>
+		Object.entries(byOperation).flatMap(([operation, entry]) =>
+			updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, entry.description),
+		),
+	),
+];

@@ -1,0 +1,67 @@
+/** Sending row writes in batches, grouped by table, with Extruct's 422 pinpointing the bad rows. */
+import type { IExecuteFunctions } from 'n8n-workflow';
+
+import { runBatched } from '../../../shared/batch';
+import type { BatchEntry, Outcome } from '../../../shared/batch';
+import { ServiceError } from '../../../shared/errors';
+import { formatPath } from '../../../shared/validate';
+import { fastApiIssues } from '../../api';
+
+/**
+ * Reads a rejected batch: Extruct's 422 lists `loc: ["body", "rows", k, ...]` for each bad
+ * row and stores nothing, so those rows fail alone and the rest is sent again. A 413 (too
+ * large) is split in halves.
+ */
+export function diagnoseRows(error: unknown): { bad: Map<number, string> } | undefined {
+	if (!(error instanceof ServiceError) || error.details.ambiguous) return undefined;
+	if (error.status === 413) return { bad: new Map() };
+	if (error.status !== 422 && error.status !== 400) return undefined;
+	const bad = new Map<number, string>();
+	for (const issue of fastApiIssues(error.details.body)) {
+		const loc = issue.loc ?? [];
+		const at = loc.indexOf('rows');
+		const position = loc[at + 1];
+		if (at === -1 || typeof position !== 'number') continue;
+		const path = formatPath(loc.slice(at + 2));
+		const text = `${path ? `\`${path}\` ` : ''}${issue.msg ?? 'is invalid'}`;
+		bad.set(position, bad.has(position) ? `${bad.get(position)}; ${text}` : text);
+	}
+	return bad.size ? { bad } : undefined;
+}
+
+export interface RowWrite<P> {
+	tableId: string;
+	payload: P;
+}
+
+/** Runs `send` over the prepared writes, one batch stream per table; returns outcomes by item. */
+export async function writeRowsByTable<P, R>(
+	ctx: IExecuteFunctions,
+	prepared: Array<RowWrite<P> | Error>,
+	send: (tableId: string, payloads: P[]) => Promise<R[]>,
+): Promise<Map<number, Outcome<R>>> {
+	const options = ctx.getNodeParameter('options', 0, {}) as { batchSize?: number; concurrency?: number };
+	const byTable = new Map<string, Array<BatchEntry<P>>>();
+	prepared.forEach((write, index) => {
+		if (write instanceof Error) return;
+		const list = byTable.get(write.tableId) ?? [];
+		list.push({ index, payload: write.payload });
+		byTable.set(write.tableId, list);
+	});
+	const outcomes = new Map<number, Outcome<R>>();
+	for (const [tableId, entries] of byTable) {
+		const results = await runBatched(entries, {
+			batchSize: options.batchSize ?? 200,
+			concurrency: options.concurrency ?? 3,
+			send: async (payloads) => await send(tableId, payloads),
+			diagnose: diagnoseRows,
+			rowError: (message, _entry, cause) =>
+				new ServiceError(`Extruct rejected this row: ${message}`, {
+					status: cause instanceof ServiceError ? cause.status : undefined,
+					description: 'The other rows of its batch were stored.',
+				}),
+		});
+		for (const outcome of results) outcomes.set(outcome.index, outcome);
+	}
+	return outcomes;
+}

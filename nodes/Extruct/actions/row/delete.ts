@@ -1,0 +1,53 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { prepareEach } from '../../../shared/execute';
+import type { ItemResult } from '../../../shared/execute';
+import { ServiceError } from '../../../shared/errors';
+import { api } from '../../api';
+import { batchOptions, tableId, tableLocator } from '../common';
+import { writeRowsByTable } from './bulk';
+
+export const description: INodeProperties[] = [
+	tableLocator,
+	{
+		displayName: 'Row ID',
+		name: 'rowId',
+		type: 'string',
+		default: '={{ $json.id }}',
+		required: true,
+		description: 'ID of the row to delete; one row per input item, sent in batches',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: batchOptions,
+	},
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
+	const prepared = prepareEach(this, items, (i) => {
+		const table = tableId(this, i);
+		const id = String(this.getNodeParameter('rowId', i, '') ?? '').trim();
+		if (!id) throw new Error(`Item ${i}: "Row ID" is empty`);
+		return { tableId: table, payload: id };
+	});
+	const outcomes = await writeRowsByTable(this, prepared, async (table, ids) => {
+		const deleted = new Set(await api.deleteRows(this, table, ids));
+		return ids.map((id) => deleted.has(id));
+	});
+	return prepared.map((write, i) => {
+		if (write instanceof Error) return write;
+		const outcome = outcomes.get(i)!;
+		if (!outcome.ok) return outcome.error;
+		if (!outcome.value) {
+			return new ServiceError(`Row ${write.payload} was not found in table ${write.tableId}`, {
+				status: 404,
+				description: 'Extruct did not list it among the deleted rows: it may have been deleted already.',
+			});
+		}
+		return { id: write.payload, deleted: true };
+	});
+}

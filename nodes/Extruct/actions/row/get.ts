@@ -1,0 +1,29 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { perItem } from '../../../shared/execute';
+import type { ItemResult } from '../../../shared/execute';
+import { api, rowOutput } from '../../api';
+import { simplifyOption, tableId, tableLocator } from '../common';
+
+export const description: INodeProperties[] = [
+	tableLocator,
+	{
+		displayName: 'Row ID',
+		name: 'rowId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.id }}',
+		description: 'ID of the row to get',
+	},
+	simplifyOption,
+];
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
+	return await perItem(this, items, async (i) => {
+		const table = tableId(this, i);
+		const id = String(this.getNodeParameter('rowId', i, '') ?? '').trim();
+		if (!id) throw new Error(`Item ${i}: "Row ID" is empty`);
+		return rowOutput(await api.getRow(this, table, id), this.getNodeParameter('simplify', i, true) as boolean);
+	});
+}

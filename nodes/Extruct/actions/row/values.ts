@@ -1,0 +1,95 @@
+/** Row values for Row → Add and Row → Update: a resource mapper over the table's columns. */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
+import { z } from 'zod';
+
+import { jsonParameter, parseWith } from '../../../shared/validate';
+import { api } from '../../api';
+
+export const rowValuesProperty: INodeProperties = {
+	displayName: 'Columns',
+	name: 'columns',
+	type: 'resourceMapper',
+	noDataExpression: true,
+	default: { mappingMode: 'autoMapInputData', value: null },
+	required: true,
+	typeOptions: {
+		loadOptionsDependsOn: ['table.value'],
+		resourceMapper: {
+			resourceMapperMethod: 'getRowColumns',
+			mode: 'add',
+			fieldWords: { singular: 'column', plural: 'columns' },
+			addAllFields: true,
+			multiKeyMatch: false,
+			supportAutoMap: true,
+		},
+	},
+	description:
+		'Map Automatically sends the fields of each input item whose names are column keys of the table (e.g. "input"); other fields are left out',
+};
+
+export const metadataOption: INodeProperties = {
+	displayName: 'Metadata (JSON)',
+	name: 'metadata',
+	type: 'json',
+	default: '',
+	description: 'Free-form metadata stored with each row, e.g. {"source": "crm"}',
+};
+
+const metadataSchema = z.record(z.unknown(), { invalid_type_error: 'must be a JSON object' });
+
+/**
+ * Column keys of each table, for "Map Automatically": taken from the mapper's saved
+ * schema when the editor loaded it, else read from the table once per execution.
+ */
+export class ColumnKeys {
+	private cache = new Map<string, Promise<Set<string>>>();
+
+	constructor(private readonly ctx: IExecuteFunctions) {}
+
+	async get(tableId: string, mapper: ResourceMapperValue): Promise<Set<string>> {
+		const saved = (mapper.schema ?? []).filter((field) => !field.removed).map((field) => field.id);
+		if (saved.length) return new Set(saved);
+		let keys = this.cache.get(tableId);
+		if (!keys) {
+			keys = api.getTable(this.ctx, tableId).then((table) => new Set(table.columns.map((column) => column.config.key)));
+			this.cache.set(tableId, keys);
+		}
+		return await keys;
+	}
+}
+
+/** The `data` object of an item's row; `exclude` lists item fields that are not values (e.g. the row id). */
+export async function readRowValues(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+	tableId: string,
+	keys: ColumnKeys,
+	exclude: string[] = [],
+): Promise<IDataObject> {
+	const mapper = ctx.getNodeParameter('columns', itemIndex) as ResourceMapperValue;
+	if (mapper.mappingMode === 'defineBelow') {
+		const data: IDataObject = {};
+		for (const [key, value] of Object.entries(mapper.value ?? {})) {
+			if (value !== undefined && value !== null && value !== '') data[key] = value as IDataObject[string];
+		}
+		return data;
+	}
+	const known = await keys.get(tableId, mapper);
+	const data: IDataObject = {};
+	for (const [key, value] of Object.entries(item.json)) {
+		if (known.has(key) && !exclude.includes(key)) data[key] = value;
+	}
+	if (Object.keys(data).length === 0) {
+		throw new Error(
+			`Item ${itemIndex}: none of its fields (${Object.keys(item.json).slice(0, 10).join(', ') || 'none'}) is a column key of the table; its column keys are: ${[...known].join(', ')}`,
+		);
+	}
+	return data;
+}
+
+export function readMetadata(ctx: IExecuteFunctions, itemIndex: number): IDataObject | undefined {
+	const parsed = jsonParameter(ctx, 'options.metadata', itemIndex, 'Metadata (JSON)');
+	if (parsed === undefined) return undefined;
+	return parseWith(ctx.getNode(), metadataSchema, parsed, itemIndex, 'metadata') as IDataObject;
+}

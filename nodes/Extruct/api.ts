@@ -1,0 +1,239 @@
+/**
+ * Every Extruct endpoint the nodes use, typed, in one place.
+ * Contract: the seeds (create table, add rows) and the Extruct section of api-notes.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { apiRequest } from '../shared/request';
+import type { RequestContext, ServiceDefinition } from '../shared/request';
+
+export type CellStatus = 'created' | 'requested' | 'in_progress' | 'done' | 'failed';
+
+export interface Cell {
+	value: unknown;
+	status: CellStatus;
+	updated_at?: string | null;
+}
+
+export interface Row {
+	id: string;
+	created_at: string;
+	parent_row_id?: string | null;
+	company_profile_id?: string | null;
+	data: Record<string, Cell>;
+	metadata?: IDataObject | null;
+	parent_data?: Record<string, Cell> | null;
+}
+
+export interface ColumnConfig extends IDataObject {
+	kind: string;
+	name: string;
+	key: string;
+}
+
+export interface Column {
+	id: string;
+	created_at?: string;
+	config: ColumnConfig;
+}
+
+export interface TableStatus {
+	run_status?: 'running' | 'idle';
+	num_rows?: number;
+	num_cells_completed?: number;
+	num_cells_in_progress?: number;
+	num_cells_failed?: number;
+	[key: string]: unknown;
+}
+
+export interface Table {
+	id: string;
+	name: string;
+	kind?: string;
+	description?: string | null;
+	tags?: string[] | null;
+	created_at?: string;
+	columns: Column[];
+	status?: TableStatus;
+	[key: string]: unknown;
+}
+
+export interface Run {
+	id: string;
+	status: string;
+	rows?: string[] | null;
+	columns?: string[] | null;
+	num_requested_cells?: number;
+	mode?: string;
+}
+
+export const INPUT_KINDS = new Set(['input']);
+
+/** FastAPI's 422 body: `{detail: [{loc, msg, type}]}`; other errors: `{detail: "text"}`. */
+interface FastApiIssue {
+	loc?: Array<string | number>;
+	msg?: string;
+	type?: string;
+}
+
+export function fastApiIssues(body: unknown): FastApiIssue[] {
+	const detail = (body as { detail?: unknown } | undefined)?.detail;
+	return Array.isArray(detail) ? (detail as FastApiIssue[]) : [];
+}
+
+function fastApiMessage(body: unknown): string | undefined {
+	const detail = (body as { detail?: unknown; message?: unknown } | undefined)?.detail;
+	if (typeof detail === 'string') return detail;
+	const issues = fastApiIssues(body);
+	if (issues.length) {
+		return issues
+			.slice(0, 3)
+			.map((issue) => `${(issue.loc ?? []).filter((part) => part !== 'body').join('.')}: ${issue.msg ?? 'invalid'}`)
+			.join('; ');
+	}
+	const message = (body as { message?: unknown } | undefined)?.message;
+	return typeof message === 'string' ? message : undefined;
+}
+
+export const extruct: ServiceDefinition = {
+	credentialType: 'extructApi',
+	displayName: 'Extruct',
+	pathPrefix: '/v1',
+	secretFields: ['apiToken'],
+	// Extruct: a 429 is a quota or billing refusal, so it is not hammered; a 5xx may be retried after a pause.
+	retry: { rateLimitRetries: 2, serverErrorRetries: 4, baseDelayMs: 1000 },
+	describeError(status, body) {
+		const said = fastApiMessage(body);
+		switch (status) {
+			case 401:
+				return {
+					message: `Extruct rejected the API token (401${said ? `: ${said}` : ''})`,
+					description: 'Check the API Token of the Extruct credential: create a new one in the Extruct app under Settings → API.',
+				};
+			case 403:
+				return { message: `Extruct refused access (403${said ? `: ${said}` : ''})`, description: 'The token has no access to this resource.' };
+			case 404:
+				return {
+					message: `Not found in Extruct${said ? `: ${said}` : ''}`,
+					description: 'The table, row or column ID is wrong, or it belongs to another workspace.',
+				};
+			case 422:
+				return { message: `Extruct rejected the request: ${said ?? 'validation error'}`, description: 'The request did not match the shape Extruct expects.' };
+			case 400:
+				return { message: `Extruct rejected the request: ${said ?? 'bad request'}` };
+			case 429:
+				return {
+					message: `Extruct refused the request: quota or rate limit reached (429${said ? `: ${said}` : ''})`,
+					description: 'Extruct uses 429 for quota and billing limits. Check the credits of your account (available_credits) before running again.',
+				};
+			default:
+				if (status >= 500) {
+					return {
+						message: `Extruct had a server error (${status}${said ? `: ${said}` : ''})`,
+						description: 'The request was retried with back-off and still failed. Try again later.',
+					};
+				}
+				return { message: `Extruct answered ${status}${said ? `: ${said}` : ''}` };
+		}
+	},
+};
+
+const enc = encodeURIComponent;
+
+async function call<T>(ctx: RequestContext, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, extra: { qs?: IDataObject; body?: unknown; idempotent?: boolean } = {}) {
+	return await apiRequest<T>(ctx, extruct, { method, path, ...extra });
+}
+
+export interface Page<T> {
+	items: T[];
+	total?: number;
+}
+
+/** Accepts an array, or an envelope `{items|data|results|tables: []}` the docs do not show. */
+function listOf<T>(body: unknown): T[] {
+	if (Array.isArray(body)) return body as T[];
+	const envelope = body as Record<string, unknown> | undefined;
+	for (const key of ['items', 'data', 'results', 'tables', 'rows']) {
+		if (Array.isArray(envelope?.[key])) return envelope![key] as T[];
+	}
+	return [];
+}
+
+export const api = {
+	getUser: async (ctx: RequestContext) => (await call<IDataObject>(ctx, 'GET', '/user')).body,
+
+	listTables: async (ctx: RequestContext, qs: IDataObject): Promise<Page<Table>> => {
+		const response = await call<unknown>(ctx, 'GET', '/tables', { qs });
+		const total = Number(response.headers['x-extruct-pagination-total']);
+		return { items: listOf<Table>(response.body), total: Number.isFinite(total) ? total : undefined };
+	},
+	getTable: async (ctx: RequestContext, tableId: string) => (await call<Table>(ctx, 'GET', `/tables/${enc(tableId)}`)).body,
+	createTable: async (ctx: RequestContext, body: IDataObject) => (await call<Table>(ctx, 'POST', '/tables', { body })).body,
+	updateTable: async (ctx: RequestContext, tableId: string, body: IDataObject) =>
+		(await call<Table>(ctx, 'PATCH', `/tables/${enc(tableId)}`, { body })).body,
+	deleteTable: async (ctx: RequestContext, tableId: string) =>
+		(await call<IDataObject | undefined>(ctx, 'DELETE', `/tables/${enc(tableId)}`)).body,
+	cloneTable: async (ctx: RequestContext, tableId: string, schemaOnly: boolean) =>
+		(await call<Table>(ctx, 'POST', `/tables/${enc(tableId)}/clone`, { qs: { schema_only: schemaOnly } })).body,
+
+	addColumns: async (ctx: RequestContext, tableId: string, columnConfigs: ColumnConfig[], insertAfter: boolean | string) =>
+		listOf<Column>(
+			(await call<unknown>(ctx, 'POST', `/tables/${enc(tableId)}/columns`, { body: { column_configs: columnConfigs, insert_after: insertAfter } })).body,
+		),
+	updateColumn: async (ctx: RequestContext, tableId: string, columnId: string, config: ColumnConfig) =>
+		(await call<Column>(ctx, 'PATCH', `/tables/${enc(tableId)}/columns/${enc(columnId)}`, { body: config })).body,
+	deleteColumn: async (ctx: RequestContext, tableId: string, columnId: string) =>
+		(await call<IDataObject | undefined>(ctx, 'DELETE', `/tables/${enc(tableId)}/columns/${enc(columnId)}`)).body,
+
+	/** One page of rows: `GET /tables/{id}/data`. */
+	getRowsPage: async (ctx: RequestContext, tableId: string, offset: number, limit: number) => {
+		const body = (await call<{ rows?: Row[] } & Partial<Table>>(ctx, 'GET', `/tables/${enc(tableId)}/data`, { qs: { offset, limit } })).body;
+		return { rows: Array.isArray(body?.rows) ? body.rows : listOf<Row>(body), table: body };
+	},
+	getRow: async (ctx: RequestContext, tableId: string, rowId: string) =>
+		(await call<Row>(ctx, 'GET', `/tables/${enc(tableId)}/rows/${enc(rowId)}`)).body,
+	addRows: async (ctx: RequestContext, tableId: string, rows: Array<{ data: IDataObject; metadata?: IDataObject }>, run: boolean) =>
+		listOf<Row>((await call<unknown>(ctx, 'POST', `/tables/${enc(tableId)}/rows`, { body: { rows, run }, idempotent: false })).body),
+	updateRows: async (ctx: RequestContext, tableId: string, rows: Array<{ id: string; data: IDataObject; metadata?: IDataObject }>, run: boolean) =>
+		listOf<Row>((await call<unknown>(ctx, 'PATCH', `/tables/${enc(tableId)}/rows`, { body: { rows, run } })).body),
+	deleteRows: async (ctx: RequestContext, tableId: string, rowIds: string[]) => {
+		const body = (await call<unknown>(ctx, 'DELETE', `/tables/${enc(tableId)}/rows`, { body: { rows: rowIds } })).body;
+		return listOf<string | { id: string }>(body).map((entry) => (typeof entry === 'string' ? entry : entry.id));
+	},
+	run: async (ctx: RequestContext, tableId: string, body: IDataObject) =>
+		(await call<Run>(ctx, 'POST', `/tables/${enc(tableId)}/run`, { body, idempotent: false })).body,
+};
+
+/** Every row of a table, paging `/data` at the service's maximum of 100. */
+export async function* allRows(ctx: RequestContext, tableId: string, pageSize = 100): AsyncGenerator<Row[]> {
+	for (let offset = 0; ; offset += pageSize) {
+		const { rows } = await api.getRowsPage(ctx, tableId, offset, pageSize);
+		if (rows.length) yield rows;
+		if (rows.length < pageSize) return;
+	}
+}
+
+export const TERMINAL: ReadonlySet<string> = new Set(['done', 'failed']);
+
+/**
+ * Flattens a row's cells to `{key: value}`. Agent answers keep their object
+ * (`{answer, source, explanation}`). `_status` lists the cells that are not done.
+ */
+export function simplifyRow(row: Row): IDataObject {
+	const out: IDataObject = { id: row.id };
+	if (row.created_at) out.created_at = row.created_at;
+	const pending: IDataObject = {};
+	for (const [key, cell] of Object.entries(row.data ?? {})) {
+		const isCell = cell !== null && typeof cell === 'object' && 'status' in (cell as object);
+		const value = isCell ? (cell as Cell).value : cell;
+		if (!(key in out)) out[key] = value as IDataObject[keyof IDataObject];
+		if (isCell && (cell as Cell).status !== 'done') pending[key] = (cell as Cell).status;
+	}
+	if (row.metadata && Object.keys(row.metadata).length) out._metadata = row.metadata;
+	if (Object.keys(pending).length) out._status = pending;
+	return out;
+}
+
+export function rowOutput(row: Row, simplify: boolean): IDataObject {
+	return simplify ? simplifyRow(row) : (row as unknown as IDataObject);
+}

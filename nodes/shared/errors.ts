@@ -1,0 +1,100 @@
+/**
+ * Service errors -> n8n errors. Every message a user sees is built here, from the
+ * service's own words plus a hint, with every secret of the credential removed.
+ */
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { INode, JsonObject } from 'n8n-workflow';
+
+/** What a service says about one failed response: its own message, plus what to do. */
+export interface ErrorDescription {
+	message: string;
+	description?: string;
+}
+
+/**
+ * A failed call, before it is tied to an item. `ambiguous` marks a write whose fate is
+ * unknown (the connection dropped after the request was sent, a 502/504): the service
+ * may or may not have processed it.
+ */
+export class ServiceError extends Error {
+	constructor(
+		message: string,
+		readonly details: {
+			status?: number;
+			body?: unknown;
+			description?: string;
+			ambiguous?: boolean;
+			code?: string;
+		} = {},
+	) {
+		super(message);
+		this.name = 'ServiceError';
+	}
+
+	get status(): number | undefined {
+		return this.details.status;
+	}
+}
+
+const MIN_SECRET_LENGTH = 4;
+
+/** Replaces every occurrence of every secret (and its URL-encoded form) with `***`. */
+export function redact(text: string, secrets: readonly string[]): string {
+	let out = text;
+	for (const secret of secrets) {
+		if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
+		for (const form of new Set([secret, encodeURIComponent(secret), decodeSafe(secret)])) {
+			if (form.length >= MIN_SECRET_LENGTH) out = out.split(form).join('***');
+		}
+	}
+	return out;
+}
+
+function decodeSafe(text: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
+}
+
+/** Prefixes a message with the item it belongs to, once. */
+export function forItem(message: string, itemIndex: number | undefined): string {
+	if (itemIndex === undefined || message.startsWith('Item ')) return message;
+	return `Item ${itemIndex}: ${message}`;
+}
+
+/** Turns a ServiceError (or anything thrown) into the n8n error shown for an item. */
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex?: number,
+	secrets: readonly string[] = [],
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (itemIndex !== undefined && error.context.itemIndex === undefined) {
+			error.context.itemIndex = itemIndex;
+		}
+		error.message = redact(forItem(error.message, itemIndex), secrets);
+		if (error.description) error.description = redact(error.description, secrets);
+		return error;
+	}
+	if (error instanceof ServiceError) {
+		const message = redact(forItem(error.message, itemIndex), secrets);
+		const description = error.details.description ? redact(error.details.description, secrets) : undefined;
+		const response: JsonObject = { message };
+		if (error.details.status !== undefined) response.httpCode = String(error.details.status);
+		if (error.details.code) response.code = error.details.code;
+		if (error.details.status !== undefined) {
+			return new NodeApiError(node, response, {
+				message,
+				description,
+				httpCode: String(error.details.status),
+				itemIndex,
+			});
+		}
+		return new NodeOperationError(node, message, { description, itemIndex });
+	}
+	const message = redact(forItem(error instanceof Error ? error.message : String(error), itemIndex), secrets);
+	return new NodeOperationError(node, message, { itemIndex });
+}

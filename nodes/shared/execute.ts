@@ -1,0 +1,121 @@
+/**
+ * The shape every action runs in: an operation turns all input items into one result
+ * per item (its output rows, or an Error), and `runOperation` turns those into n8n
+ * output — paired to their items, error items under "Continue On Fail", or the first
+ * error (naming its item) otherwise. Secrets are removed from every message here.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { toNodeError } from './errors';
+import { baseUrlOf } from './request';
+import type { ServiceDefinition } from './request';
+
+/** One item's result: its output row(s), or the error it ended with. */
+export type ItemResult = IDataObject | IDataObject[] | Error;
+
+export interface Operation {
+	description: INodeProperties[];
+	execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]>;
+}
+
+/** Thrown to stop an execution at an item when "Continue On Fail" is off. */
+export class ItemFailure extends Error {
+	constructor(
+		readonly itemIndex: number,
+		readonly error: unknown,
+	) {
+		super(error instanceof Error ? error.message : String(error));
+	}
+}
+
+/**
+ * Runs `fn` for each item in turn. A failure stops the execution at once when
+ * "Continue On Fail" is off, and becomes that item's result when it is on.
+ */
+export async function perItem(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	fn: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+): Promise<ItemResult[]> {
+	const results: ItemResult[] = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			results.push(await fn(i));
+		} catch (error) {
+			if (!ctx.continueOnFail()) throw new ItemFailure(i, error);
+			results.push(error as Error);
+		}
+	}
+	return results;
+}
+
+/**
+ * Prepares every item before anything is sent (reading and checking its parameters).
+ * With "Continue On Fail" off, the first bad item stops the execution before any request.
+ */
+export function prepareEach<T>(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	fn: (itemIndex: number) => T,
+): Array<T | Error> {
+	return items.map((_item, i) => {
+		try {
+			return fn(i);
+		} catch (error) {
+			if (!ctx.continueOnFail()) throw new ItemFailure(i, error);
+			return error as Error;
+		}
+	});
+}
+
+/** `prepareEach` for preparations that need a request (e.g. reading a table's columns once). */
+export async function prepareEachAsync<T>(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	fn: (itemIndex: number) => Promise<T>,
+): Promise<Array<T | Error>> {
+	const prepared: Array<T | Error> = [];
+	for (let i = 0; i < items.length; i++) {
+		try {
+			prepared.push(await fn(i));
+		} catch (error) {
+			if (!ctx.continueOnFail()) throw new ItemFailure(i, error);
+			prepared.push(error as Error);
+		}
+	}
+	return prepared;
+}
+
+export async function runOperation(
+	this: IExecuteFunctions,
+	service: ServiceDefinition,
+	operation: Operation,
+): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const node = this.getNode();
+	const { secrets } = await baseUrlOf(this, service);
+	let results: ItemResult[];
+	try {
+		results = await operation.execute.call(this, items);
+	} catch (error) {
+		if (error instanceof ItemFailure) throw toNodeError(node, error.error, error.itemIndex, secrets);
+		throw toNodeError(node, error, undefined, secrets);
+	}
+	const output: INodeExecutionData[] = [];
+	for (let i = 0; i < items.length; i++) {
+		const result = results[i];
+		if (result instanceof Error) {
+			const error = toNodeError(node, result, i, secrets);
+			if (!this.continueOnFail()) throw error;
+			const json: IDataObject = { error: error.message };
+			if (error.description) json.description = error.description;
+			output.push({ json, pairedItem: { item: i } });
+			continue;
+		}
+		if (result === undefined) continue;
+		for (const json of Array.isArray(result) ? result : [result]) {
+			output.push({ json, pairedItem: { item: i } });
+		}
+	}
+	return [output];
+}

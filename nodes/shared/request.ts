@@ -1,0 +1,256 @@
+/**
+ * One HTTP call to a service, with retries. Every call goes through
+ * `helpers.httpRequestWithAuthentication`, so the credential's own `authenticate` block
+ * puts the secret on the wire and n8n's proxy and TLS settings apply.
+ *
+ * Retry rules:
+ * - 429: always retried (the service refused it, so it did not process it), after
+ *   `Retry-After` when given, up to `rateLimitRetries` times.
+ * - a refused connection (ECONNREFUSED, DNS failure): the request never reached the
+ *   service, so it is retried whatever the method.
+ * - 502/503/504, a dropped connection or a time-out: retried only when the request is
+ *   idempotent; for a non-idempotent create the call fails as `ambiguous`, because the
+ *   service may have processed it and a retry could create it twice.
+ */
+import { sleep } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHookFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	IPollFunctions,
+} from 'n8n-workflow';
+
+import { ServiceError } from './errors';
+import type { ErrorDescription } from './errors';
+
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
+
+export interface RetryPolicy {
+	/** Retries after a 5xx, a dropped connection or a time-out (idempotent calls only). */
+	serverErrorRetries: number;
+	/** Retries after a 429. */
+	rateLimitRetries: number;
+	/** First back-off delay; doubles each attempt, with jitter. */
+	baseDelayMs: number;
+	maxDelayMs: number;
+	/** A `Retry-After` longer than this is not waited for: the call fails with the service's message. */
+	maxRetryAfterMs: number;
+	/** Per-request time-out. */
+	timeoutMs: number;
+}
+
+/** What the shared engine needs to know about a service. No service is named in `shared/`. */
+export interface ServiceDefinition {
+	credentialType: string;
+	/** Name used in messages ("Extruct answered ..."). */
+	displayName: string;
+	/** Path prefix appended to the credential's base URL, e.g. `/v1`. */
+	pathPrefix: string;
+	/** Credential fields whose values must never appear in outputs or errors. */
+	secretFields: string[];
+	/** The service's own message for a failed response, plus what to do about it. */
+	describeError(status: number, body: unknown): ErrorDescription;
+	retry?: Partial<RetryPolicy>;
+}
+
+export interface ApiRequest {
+	method: IHttpRequestMethods;
+	/** Path after the service's prefix, e.g. `/tables/abc/rows`. */
+	path: string;
+	qs?: IDataObject;
+	body?: unknown;
+	/** Defaults to true for GET, PUT, PATCH and DELETE, false for POST. */
+	idempotent?: boolean;
+	/** Per-call override of the retry policy (e.g. pacing writes). */
+	retry?: Partial<RetryPolicy>;
+}
+
+export interface ApiResponse<T = unknown> {
+	status: number;
+	headers: Record<string, string>;
+	body: T;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+	serverErrorRetries: 4,
+	rateLimitRetries: 6,
+	baseDelayMs: 500,
+	maxDelayMs: 20_000,
+	maxRetryAfterMs: 120_000,
+	timeoutMs: 120_000,
+};
+
+/** Network error codes meaning the request never reached the service. */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Network error codes meaning the request may have reached the service. */
+const MAYBE_SENT_CODES = new Set([
+	'ECONNRESET',
+	'EPIPE',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_SOCKET',
+]);
+
+export function backoffDelay(attempt: number, policy: RetryPolicy, random = Math.random): number {
+	const exp = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+	return Math.round(exp / 2 + (random() * exp) / 2);
+}
+
+/** Parses `Retry-After` (seconds or an HTTP date) into milliseconds. */
+export function parseRetryAfter(value: string | undefined, now = Date.now()): number | undefined {
+	if (!value) return undefined;
+	const seconds = Number(value);
+	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+	const date = Date.parse(value);
+	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function lowerCaseHeaders(headers: unknown): Record<string, string> {
+	const out: Record<string, string> = {};
+	if (headers && typeof headers === 'object') {
+		for (const [key, value] of Object.entries(headers as Record<string, unknown>)) {
+			out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+		}
+	}
+	return out;
+}
+
+function networkCode(error: unknown): string | undefined {
+	const e = error as { code?: unknown; cause?: { code?: unknown; cause?: { code?: unknown } }; message?: string };
+	const code = e?.cause?.code ?? e?.code ?? e?.cause?.cause?.code;
+	if (typeof code === 'string' && code) return code;
+	const message = String(e?.message ?? '');
+	if (/socket hang up/i.test(message)) return 'ECONNRESET';
+	if (/timeout/i.test(message)) return 'ETIMEDOUT';
+	if (/refused/i.test(message)) return 'ECONNREFUSED';
+	return undefined;
+}
+
+/** Parses a body that arrived as text; HTML pages and truncated JSON become a clear error. */
+function parseBody(raw: unknown, status: number, service: ServiceDefinition): unknown {
+	if (typeof raw !== 'string') return raw;
+	const text = raw.trim();
+	if (text === '') return undefined;
+	try {
+		return JSON.parse(text);
+	} catch {
+		const kind = /^<(!doctype|html)/i.test(text) ? 'an HTML page' : 'a body that is not valid JSON';
+		throw new ServiceError(`${service.displayName} answered ${kind} (HTTP ${status}) instead of JSON`, {
+			status: status >= 400 ? status : undefined,
+			description:
+				'The Base URL of the credential may point at a web page or a proxy rather than the API, or the service had an outage. First characters: ' +
+				JSON.stringify(text.slice(0, 120)),
+		});
+	}
+}
+
+export async function baseUrlOf(ctx: RequestContext, service: ServiceDefinition): Promise<{ baseUrl: string; secrets: string[] }> {
+	const credentials = await ctx.getCredentials(service.credentialType);
+	const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+	const secrets = service.secretFields.map((field) => String(credentials[field] ?? '')).filter(Boolean);
+	return { baseUrl, secrets };
+}
+
+/** Sends one request, retrying as the policy allows; throws `ServiceError` on failure. */
+export async function apiRequest<T = unknown>(
+	ctx: RequestContext,
+	service: ServiceDefinition,
+	request: ApiRequest,
+): Promise<ApiResponse<T>> {
+	const policy: RetryPolicy = { ...DEFAULT_RETRY, ...service.retry, ...request.retry };
+	const idempotent = request.idempotent ?? request.method !== 'POST';
+	const { baseUrl } = await baseUrlOf(ctx, service);
+	if (!/^https?:\/\//i.test(baseUrl)) {
+		throw new ServiceError(`The ${service.displayName} credential has no valid Base URL`, {
+			description: 'Set Base URL in the credential to an http(s) address, e.g. the default one.',
+		});
+	}
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: `${baseUrl}${service.pathPrefix}${request.path}`,
+		qs: request.qs,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: policy.timeoutMs,
+	};
+	if (request.body !== undefined) options.body = request.body as IDataObject;
+
+	let serverRetries = 0;
+	let rateRetries = 0;
+	for (let attempt = 0; ; attempt++) {
+		let response: { statusCode: number; headers: unknown; body: unknown };
+		try {
+			response = (await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				service.credentialType,
+				options,
+			)) as typeof response;
+		} catch (error) {
+			const code = networkCode(error);
+			const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+			const maybeSent = !notSent && (code === undefined || MAYBE_SENT_CODES.has(code));
+			const retryable = notSent || (maybeSent && idempotent);
+			if (retryable && serverRetries < policy.serverErrorRetries) {
+				serverRetries++;
+				await sleep(backoffDelay(attempt, policy));
+				continue;
+			}
+			const what = notSent
+				? `could not connect to ${service.displayName} (${code})`
+				: `the connection to ${service.displayName} failed (${code ?? 'no answer'})`;
+			throw new ServiceError(what.charAt(0).toUpperCase() + what.slice(1), {
+				code,
+				ambiguous: maybeSent && !idempotent,
+				description: maybeSent && !idempotent
+					? 'The request was sent but no answer came back, so it may or may not have been processed. It was not retried, to avoid creating the same data twice: check the table before running this item again.'
+					: `Check the Base URL of the credential and that ${service.displayName} is reachable.`,
+			});
+		}
+
+		const status = response.statusCode;
+		const headers = lowerCaseHeaders(response.headers);
+		if (status >= 200 && status < 300) {
+			return { status, headers, body: parseBody(response.body, status, service) as T };
+		}
+
+		let body: unknown;
+		try {
+			body = parseBody(response.body, status, service);
+		} catch {
+			body = typeof response.body === 'string' ? response.body.slice(0, 200) : undefined;
+		}
+
+		if (status === 429 && rateRetries < policy.rateLimitRetries) {
+			const wait = parseRetryAfter(headers['retry-after']);
+			if (wait === undefined || wait <= policy.maxRetryAfterMs) {
+				rateRetries++;
+				await sleep(wait !== undefined ? wait + Math.round(Math.random() * 250) : backoffDelay(attempt, policy));
+				continue;
+			}
+		}
+		const transient = status === 502 || status === 503 || status === 504;
+		if (transient && idempotent && serverRetries < policy.serverErrorRetries) {
+			serverRetries++;
+			const wait = parseRetryAfter(headers['retry-after']);
+			await sleep(wait !== undefined && wait <= policy.maxRetryAfterMs ? wait : backoffDelay(attempt, policy));
+			continue;
+		}
+
+		const described = service.describeError(status, body);
+		const ambiguous = transient && !idempotent;
+		throw new ServiceError(described.message, {
+			status,
+			body,
+			ambiguous,
+			description: ambiguous
+				? `${described.description ? described.description + ' ' : ''}The gateway failed after the request was sent, so it may or may not have been processed; it was not retried to avoid duplicates. Check the table before running this item again.`
+				: described.description,
+		});
+	}
+}
