@@ -131,6 +131,29 @@ function networkCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+function describeCode(code: string | undefined): string {
+	switch (code) {
+		case undefined:
+			return 'no answer';
+		case 'ECONNREFUSED':
+			return 'connection refused';
+		case 'ENOTFOUND':
+		case 'EAI_AGAIN':
+			return 'host name not found';
+		case 'ECONNRESET':
+		case 'EPIPE':
+		case 'UND_ERR_SOCKET':
+			return 'connection closed before an answer came';
+		case 'ETIMEDOUT':
+		case 'ECONNABORTED':
+		case 'ESOCKETTIMEDOUT':
+		case 'ERR_SOCKET_CONNECTION_TIMEOUT':
+			return 'no answer in time';
+		default:
+			return 'network error';
+	}
+}
+
 /** Parses a body that arrived as text; HTML pages and truncated JSON become a clear error. */
 function parseBody(raw: unknown, status: number, service: ServiceDefinition): unknown {
 	if (typeof raw !== 'string') return raw;
@@ -201,15 +224,17 @@ export async function apiRequest<T = unknown>(
 				await sleep(backoffDelay(attempt, policy));
 				continue;
 			}
+			// The code goes into the description: n8n replaces a message that contains one.
 			const what = notSent
-				? `could not connect to ${service.displayName} (${code})`
-				: `the connection to ${service.displayName} failed (${code ?? 'no answer'})`;
-			throw new ServiceError(what.charAt(0).toUpperCase() + what.slice(1), {
+				? `Could not connect to ${service.displayName} (${describeCode(code)})`
+				: `The connection to ${service.displayName} failed (${describeCode(code)})`;
+			throw new ServiceError(what, {
 				code,
 				ambiguous: maybeSent && !idempotent,
-				description: maybeSent && !idempotent
-					? 'The request was sent but no answer came back, so it may or may not have been processed. It was not retried, to avoid creating the same data twice: check the table before running this item again.'
-					: `Check the Base URL of the credential and that ${service.displayName} is reachable.`,
+				description:
+					(maybeSent && !idempotent
+						? 'The request was sent but no answer came back, so it may or may not have been processed. It was not retried, to avoid creating the same data twice: check the table before running this item again.'
+						: `Check the Base URL of the credential and that ${service.displayName} is reachable.`) + (code ? ` (network error ${code})` : ''),
 			});
 		}
 

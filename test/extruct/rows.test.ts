@@ -1,3 +1,4 @@
+import { loggedText } from '../harness/logs';
 import { byId, extructFixture, visible } from './setup';
 import type { ExtructFixture } from './setup';
 
@@ -159,8 +160,11 @@ describe('secrets', () => {
 	test('the token appears in no output, error message or description', async () => {
 		const table = fx.sandbox.seedTable({ name: 'Secret', kind: 'company' });
 		const ok = await fx.run(addRows(table.id), [{ input: 'a.example' }]);
-		const bad = await fx.run({ resource: 'row', operation: 'get', table: byId('missing'), rowId: 'x' }, [{}], true);
+		const bad = await fx.run({ resource: 'row', operation: 'get', table: byId('missing'), rowId: 'x' }, [{}], false);
 		expect(visible(ok)).not.toContain(fx.sandbox.token);
 		expect(visible(bad)).not.toContain(fx.sandbox.token);
+		const log = await loggedText();
+		expect(log).toContain('Item 0: Not found in Extruct');
+		expect(log).not.toContain(fx.sandbox.token);
 	});
 });

@@ -18,6 +18,7 @@ import type {
 	ICredentialDataDecryptedObject,
 	ICredentialType,
 	IDataObject,
+	IConnections,
 	IExecuteFunctions,
 	IHttpRequestOptions,
 	INode,
@@ -25,14 +26,18 @@ import type {
 	INodeParameters,
 	INodeType,
 	INodeTypes,
+	IPinData,
 	IRun,
-	IRunExecutionData,
 	IWorkflowExecuteAdditionalData,
+	IWorkflowSettings,
 	ExecutionError,
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
 process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-harness-'));
+// n8n's logger writes to a file the tests read (no secret may ever be logged), not to the console.
+process.env.N8N_LOG_OUTPUT ??= 'file';
+process.env.N8N_LOG_FILE_LOCATION ??= path.join(process.env.N8N_USER_FOLDER, 'logs', 'n8n.log');
 
 export const PACKAGE = 'n8n-nodes-enrichment-tables';
 
@@ -134,11 +139,41 @@ class SourceNode implements INodeType {
 	}
 }
 
+/** The type name of n8n's Manual Trigger, as workflows exported from the editor use it. */
+export const MANUAL_TRIGGER = 'n8n-nodes-base.manualTrigger';
+
+/**
+ * Stand-in for n8n's Manual Trigger (`n8n-nodes-base.manualTrigger`), registered under that
+ * exact name. It only exists so that the trigger of a workflow exported from n8n's editor
+ * has a type here: this package does not ship it and `n8n-nodes-base` is not installed.
+ * It does nothing of its own. Its output is the workflow's pinData for it — WorkflowExecute
+ * substitutes pinned output before a node would run, as in n8n — or, when nothing is
+ * pinned, one empty item, as n8n's Manual Trigger emits.
+ */
+class ManualTriggerStandIn implements INodeType {
+	description = {
+		displayName: 'Manual Trigger (harness stand-in)',
+		name: 'manualTrigger',
+		group: ['trigger'],
+		version: 1,
+		description: 'Stand-in for n8n-nodes-base.manualTrigger',
+		defaults: { name: 'Manual Trigger' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	async execute(): Promise<INodeExecutionData[][]> {
+		return [[{ json: {} }]];
+	}
+}
+
 export interface ExecuteOptions {
 	/** Our node's short name, e.g. `extruct`. */
 	node: string;
 	parameters: INodeParameters;
 	items?: IDataObject[];
+	/** Credential data by credential type for this execution; default: the harness's `credentials`. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
 }
@@ -152,6 +187,52 @@ export interface ExecuteResult {
 	run: IRun;
 }
 
+/** A workflow as n8n's editor exports it (the fields the harness reads). */
+export interface WorkflowJson {
+	id?: string;
+	name?: string;
+	nodes: INode[];
+	connections: IConnections;
+	/**
+	 * Pinned output by node name. Items are `{ json: {...} }` as n8n exports them; a plain
+	 * object is taken as the `json` of one item.
+	 */
+	pinData?: Record<string, Array<INodeExecutionData | IDataObject>>;
+	settings?: IWorkflowSettings;
+}
+
+export interface ExecuteWorkflowOptions {
+	/** Credential data by credential TYPE (e.g. `extructApi`), over the harness's `credentials`. */
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+}
+
+export interface ExecuteWorkflowResult {
+	run: IRun;
+	/** JSON of the first output of each node that ran (its last run), by node name. */
+	outputs: Record<string, IDataObject[]>;
+	/** The full items (with `pairedItem`) of the first output of each node that ran, by node name. */
+	items: Record<string, INodeExecutionData[]>;
+	/** The error the execution stopped with, if it did. */
+	error?: ExecutionError;
+	/** Name of the node the error happened in, when there is an error. */
+	errorNode?: string;
+}
+
+/** `pinData` of an exported workflow as WorkflowExecute wants it: `{ json }` items. */
+function normalizePinData(pinData: WorkflowJson['pinData']): IPinData | undefined {
+	if (!pinData) return undefined;
+	const out: IPinData = {};
+	for (const [name, items] of Object.entries(pinData)) {
+		out[name] = (items ?? []).map((item) => {
+			const json = (item as INodeExecutionData).json;
+			return json !== null && typeof json === 'object' && !Array.isArray(json)
+				? (item as INodeExecutionData)
+				: { json: item as IDataObject };
+		});
+	}
+	return out;
+}
+
 export class Harness {
 	readonly credentialTypes = new Map<string, ICredentialType>();
 	readonly nodeTypes = new Map<string, INodeType>();
@@ -162,6 +243,7 @@ export class Harness {
 		for (const type of options.credentials) this.credentialTypes.set(type.name, type);
 		for (const type of options.nodes) this.nodeTypes.set(`${PACKAGE}.${type.description.name}`, type);
 		this.nodeTypes.set('test.source', new SourceNode());
+		this.nodeTypes.set(MANUAL_TRIGGER, new ManualTriggerStandIn());
 		this.credentials = options.data ?? {};
 		this.credentialsHelper = new HarnessCredentialsHelper(this.credentialTypes, this.credentials);
 	}
@@ -169,7 +251,7 @@ export class Harness {
 	private get types(): INodeTypes {
 		const get = (name: string) => {
 			const type = this.nodeTypes.get(name);
-			if (!type) throw new Error(`Unknown node type ${name}`);
+			if (!type) throw new Error(`Unknown node type ${name}; the harness knows: ${[...this.nodeTypes.keys()].join(', ')}`);
 			return type;
 		};
 		return {
@@ -198,11 +280,21 @@ export class Harness {
 		};
 	}
 
-	private additionalData(hooks: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
-		this.credentialsHelper.credentials = this.credentials;
+	private additionalData(
+		hooks: ExecutionLifecycleHooks,
+		credentials: Record<string, ICredentialDataDecryptedObject> = this.credentials,
+	): IWorkflowExecuteAdditionalData {
+		let credentialsHelper = this.credentialsHelper;
+		if (credentials === this.credentials) {
+			// `credentials` may have been replaced since the constructor ran.
+			credentialsHelper.credentials = this.credentials;
+		} else {
+			// A helper of its own, so that concurrent executions do not see each other's data.
+			credentialsHelper = new HarnessCredentialsHelper(this.credentialTypes, credentials);
+		}
 		return {
 			hooks,
-			credentialsHelper: this.credentialsHelper,
+			credentialsHelper,
 			executionId: 'test-execution',
 			currentNodeParameters: undefined,
 			restApiUrl: 'http://localhost:5678/rest',
@@ -215,8 +307,38 @@ export class Harness {
 		} as unknown as IWorkflowExecuteAdditionalData;
 	}
 
-	workflow(nodes: INode[], connections: Workflow['connectionsBySourceNode'] = {}): Workflow {
-		return new Workflow({ id: 'test-workflow', nodes, connections, active: false, nodeTypes: this.types });
+	workflow(nodes: INode[], connections: Workflow['connectionsBySourceNode'] = {}, extra: { name?: string; settings?: IWorkflowSettings; pinData?: IPinData } = {}): Workflow {
+		return new Workflow({ id: 'test-workflow', nodes, connections, active: false, nodeTypes: this.types, ...extra });
+	}
+
+	/**
+	 * Runs a workflow from `startNode` through n8n-core's WorkflowExecute in manual mode, as
+	 * n8n runs "Execute workflow" from the editor; resolves when the workflowExecuteAfter hook fired.
+	 */
+	private async runWorkflow(
+		workflow: Workflow,
+		startNode: INode,
+		options: { pinData?: IPinData; credentials?: Record<string, ICredentialDataDecryptedObject> } = {},
+	): Promise<IRun> {
+		const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
+			id: workflow.id,
+			name: workflow.name ?? 'test',
+			nodes: Object.values(workflow.nodes),
+			connections: workflow.connectionsBySourceNode,
+			settings: workflow.settings,
+			pinData: options.pinData,
+			active: false,
+			isArchived: false,
+			activeVersionId: null,
+			createdAt: new Date(),
+			updatedAt: new Date(),
+		} as never);
+		let finish!: (run: IRun) => void;
+		const finished = new Promise<IRun>((resolve) => (finish = resolve));
+		hooks.addHandler('workflowExecuteAfter', (run) => finish(run));
+		const execution = new WorkflowExecute(this.additionalData(hooks, options.credentials), 'manual');
+		await execution.run({ workflow, startNode, pinData: options.pinData });
+		return await finished;
 	}
 
 	/** Executes Source → our node through n8n-core's WorkflowExecute. */
@@ -233,36 +355,44 @@ export class Harness {
 		const workflow = this.workflow([source, node], {
 			Source: { main: [[{ node: node.name, type: 'main', index: 0 }]] },
 		});
-		const hooks = new ExecutionLifecycleHooks('manual', 'test-execution', {
-			id: 'test-workflow',
-			name: 'test',
-			nodes: workflow.nodes ? Object.values(workflow.nodes) : [],
-			connections: {},
-			active: false,
-			isArchived: false,
-			activeVersionId: null,
-			createdAt: new Date(),
-			updatedAt: new Date(),
-		} as never);
-		let finish!: (run: IRun) => void;
-		const finished = new Promise<IRun>((resolve) => (finish = resolve));
-		hooks.addHandler('workflowExecuteAfter', (run) => finish(run));
-		const runExecutionData = {
-			resultData: { runData: {} },
-			executionData: {
-				contextData: {},
-				metadata: {},
-				nodeExecutionStack: [{ node: source, data: { main: [[{ json: {} }]] }, source: null }],
-				waitingExecution: {},
-				waitingExecutionSource: {},
-			},
-		} as unknown as IRunExecutionData;
-		const execution = new WorkflowExecute(this.additionalData(hooks), 'manual', runExecutionData);
-		await execution.processRunExecutionData(workflow);
-		const run = await finished;
+		const run = await this.runWorkflow(workflow, source, { credentials: options.credentials });
 		const task = run.data.resultData.runData[node.name]?.[0];
 		const items = task?.data?.main?.[0] ?? [];
 		return { items, json: items.map((item) => item.json), error: task?.error ?? run.data.resultData.error, run };
+	}
+
+	/**
+	 * Executes a whole workflow as exported from n8n's editor (e.g. one of `examples/`) through
+	 * n8n-core's WorkflowExecute in manual mode, from its trigger node, with its `pinData`.
+	 * Node types are ours (`n8n-nodes-enrichment-tables.*`) plus the Manual Trigger stand-in.
+	 * Credentials referenced by the nodes (`{ extructApi: { id, name } }`) are handed out by
+	 * credential type from `options.credentials`, then the harness's `credentials`.
+	 * The workflow object is not modified.
+	 */
+	async executeWorkflow(json: WorkflowJson, options: ExecuteWorkflowOptions = {}): Promise<ExecuteWorkflowResult> {
+		// n8n's Workflow fills in parameter defaults in place: work on a copy.
+		const nodes = structuredClone(json.nodes);
+		const pinData = normalizePinData(json.pinData);
+		const workflow = this.workflow(nodes, structuredClone(json.connections ?? {}), {
+			name: json.name,
+			settings: json.settings,
+			pinData,
+		});
+		const startNode = workflow.getStartNode();
+		if (!startNode) throw new Error('The workflow has no trigger node to start from (e.g. a Manual Trigger)');
+		const credentials = options.credentials ? { ...this.credentials, ...options.credentials } : this.credentials;
+		const run = await this.runWorkflow(workflow, startNode, { pinData, credentials });
+
+		const outputs: Record<string, IDataObject[]> = {};
+		const items: Record<string, INodeExecutionData[]> = {};
+		for (const [name, tasks] of Object.entries(run.data.resultData.runData)) {
+			const task = tasks[tasks.length - 1];
+			const main = task?.data?.main?.[0] ?? [];
+			items[name] = main;
+			outputs[name] = main.map((item) => item.json);
+		}
+		const error = run.data.resultData.error;
+		return { run, outputs, items, error, errorNode: error ? run.data.resultData.lastNodeExecuted : undefined };
 	}
 
 	/** An n8n load-options context for our node with the given parameters. */
