@@ -5,7 +5,7 @@ export class ExtructApi implements ICredentialType {
 
 	displayName = 'Extruct API';
 
-	icon = 'file:../nodes/Extruct/extruct.svg' as const;
+	icon = { light: 'file:../nodes/Extruct/extruct.svg', dark: 'file:../nodes/Extruct/extruct.dark.svg' } as const;
 
 	documentationUrl = 'https://www.extruct.ai/docs/api-reference/introduction';
 

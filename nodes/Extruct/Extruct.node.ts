@@ -10,7 +10,7 @@ export class Extruct implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Extruct',
 		name: 'extruct',
-		icon: 'file:extruct.svg',
+		icon: { light: 'file:extruct.svg', dark: 'file:extruct.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',

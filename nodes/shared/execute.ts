@@ -18,16 +18,6 @@ export interface Operation {
 	execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]>;
 }
 
-/** Thrown to stop an execution at an item when "Continue On Fail" is off. */
-export class ItemFailure extends Error {
-	constructor(
-		readonly itemIndex: number,
-		readonly error: unknown,
-	) {
-		super(error instanceof Error ? error.message : String(error));
-	}
-}
-
 /**
  * Runs `fn` for each item in turn. A failure stops the execution at once when
  * "Continue On Fail" is off, and becomes that item's result when it is on.
@@ -42,7 +32,7 @@ export async function perItem(
 		try {
 			results.push(await fn(i));
 		} catch (error) {
-			if (!ctx.continueOnFail()) throw new ItemFailure(i, error);
+			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, i);
 			results.push(error as Error);
 		}
 	}
@@ -62,7 +52,7 @@ export function prepareEach<T>(
 		try {
 			return fn(i);
 		} catch (error) {
-			if (!ctx.continueOnFail()) throw new ItemFailure(i, error);
+			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, i);
 			return error as Error;
 		}
 	});
@@ -79,7 +69,7 @@ export async function prepareEachAsync<T>(
 		try {
 			prepared.push(await fn(i));
 		} catch (error) {
-			if (!ctx.continueOnFail()) throw new ItemFailure(i, error);
+			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, i);
 			prepared.push(error as Error);
 		}
 	}
@@ -98,7 +88,8 @@ export async function runOperation(
 	try {
 		results = await operation.execute.call(this, items);
 	} catch (error) {
-		if (error instanceof ItemFailure) throw toNodeError(node, error.error, error.itemIndex, secrets);
+		// Operations stop at a failed item (when "Continue On Fail" is off) by throwing an n8n
+		// error that already names the item; here it only loses any secret.
 		throw toNodeError(node, error, undefined, secrets);
 	}
 	const output: INodeExecutionData[] = [];

@@ -159,16 +159,22 @@ function parseBody(raw: unknown, status: number, service: ServiceDefinition): un
 	if (typeof raw !== 'string') return raw;
 	const text = raw.trim();
 	if (text === '') return undefined;
+	const parsed = tryParseJson(text);
+	if (parsed.ok) return parsed.value;
+	const kind = /^<(!doctype|html)/i.test(text) ? 'an HTML page' : 'a body that is not valid JSON';
+	throw new ServiceError(`${service.displayName} answered ${kind} (HTTP ${status}) instead of JSON`, {
+		status: status >= 400 ? status : undefined,
+		description:
+			'The Base URL of the credential may point at a web page or a proxy rather than the API, or the service had an outage. First characters: ' +
+			JSON.stringify(text.slice(0, 120)),
+	});
+}
+
+function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 	try {
-		return JSON.parse(text);
+		return { ok: true, value: JSON.parse(text) };
 	} catch {
-		const kind = /^<(!doctype|html)/i.test(text) ? 'an HTML page' : 'a body that is not valid JSON';
-		throw new ServiceError(`${service.displayName} answered ${kind} (HTTP ${status}) instead of JSON`, {
-			status: status >= 400 ? status : undefined,
-			description:
-				'The Base URL of the credential may point at a web page or a proxy rather than the API, or the service had an outage. First characters: ' +
-				JSON.stringify(text.slice(0, 120)),
-		});
+		return { ok: false };
 	}
 }
 
@@ -207,7 +213,8 @@ export async function apiRequest<T = unknown>(
 	let serverRetries = 0;
 	let rateRetries = 0;
 	for (let attempt = 0; ; attempt++) {
-		let response: { statusCode: number; headers: unknown; body: unknown };
+		let response: { statusCode: number; headers: unknown; body: unknown } | undefined;
+		let networkError: unknown;
 		try {
 			response = (await ctx.helpers.httpRequestWithAuthentication.call(
 				ctx,
@@ -215,7 +222,10 @@ export async function apiRequest<T = unknown>(
 				options,
 			)) as typeof response;
 		} catch (error) {
-			const code = networkCode(error);
+			networkError = error;
+		}
+		if (!response) {
+			const code = networkCode(networkError);
 			const notSent = code !== undefined && NOT_SENT_CODES.has(code);
 			const maybeSent = !notSent && (code === undefined || MAYBE_SENT_CODES.has(code));
 			const retryable = notSent || (maybeSent && idempotent);

@@ -259,8 +259,12 @@ const columnFieldList: INodeProperties[] = [
 	},
 ];
 
+const COLUMN_JSON_EXAMPLE =
+	'{ "kind": "agent", "name": "Funding Stage", "key": "funding_stage",\n  "value": { "agent_type": "research_pro", "prompt": "Latest funding stage of {input}", "output_format": "text" } }';
+
 /** The column editor: a list of columns (or one), or the same as JSON. */
 export function columnEditor(multiple: boolean): INodeProperties[] {
+	const jsonExample = multiple ? `[\n  ${COLUMN_JSON_EXAMPLE.replace(/\n/g, '\n  ')}\n]` : COLUMN_JSON_EXAMPLE;
 	return [
 		{
 			displayName: multiple ? 'Define Columns' : 'Define Column',
@@ -286,9 +290,7 @@ export function columnEditor(multiple: boolean): INodeProperties[] {
 			displayName: multiple ? 'Columns (JSON)' : 'Column (JSON)',
 			name: 'columnsJson',
 			type: 'json',
-			default: multiple
-				? '[\n  { "kind": "agent", "name": "Funding Stage", "key": "funding_stage",\n    "value": { "agent_type": "research_pro", "prompt": "Latest funding stage of {input}", "output_format": "text" } }\n]'
-				: '{ "kind": "agent", "name": "Funding Stage", "key": "funding_stage",\n  "value": { "agent_type": "research_pro", "prompt": "Latest funding stage of {input}", "output_format": "text" } }',
+			default: jsonExample,
 			displayOptions: { show: { columnsMode: ['json'] } },
 			description: multiple ? 'An array of Extruct column configs' : 'One Extruct column config (it replaces the whole column config)',
 		},

@@ -73,19 +73,20 @@ export const properties: INodeProperties[] = [
 		default: 'row',
 		options: resources.map(([name, value]) => ({ name, value })),
 	},
-	...resources.map(
-		([, resource]): INodeProperties => ({
+	...resources.map(([, resource]): INodeProperties => {
+		const operationDefault = defaults[resource];
+		return {
 			displayName: 'Operation',
 			name: 'operation',
 			type: 'options',
 			noDataExpression: true,
 			displayOptions: { show: { resource: [resource] } },
-			default: defaults[resource],
+			default: operationDefault,
 			options: Object.entries(operations[resource])
 				.map(([value, entry]) => ({ name: entry.name, value, action: entry.action, description: entry.summary }))
 				.sort((a, b) => a.name.localeCompare(b.name)),
-		}),
-	),
+		};
+	}),
 	...Object.entries(operations).flatMap(([resource, byOperation]) =>
 		Object.entries(byOperation).flatMap(([operation, entry]) =>
 			updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, entry.description),

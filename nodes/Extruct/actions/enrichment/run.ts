@@ -1,7 +1,8 @@
 import { sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { ItemFailure, prepareEach } from '../../../shared/execute';
+import { toNodeError } from '../../../shared/errors';
+import { prepareEach } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { toList } from '../../../shared/validate';
 import { allRows, api, INPUT_KINDS, rowOutput } from '../../api';
@@ -128,7 +129,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const output = await runGroup(this, group, rowsSource === 'items', prepared as Array<{ rowId: string }>);
 			for (const [i, value] of output) results[i] = value;
 		} catch (error) {
-			if (!this.continueOnFail()) throw new ItemFailure(group.items[0], error);
+			if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, group.items[0]);
 			for (const i of group.items) results[i] = error as Error;
 		}
 	}
@@ -182,7 +183,7 @@ async function readRows(ctx: IExecuteFunctions, tableId: string, rowIds: string[
 			try {
 				rows.push(await api.getRow(ctx, tableId, id));
 			} catch (error) {
-				if ((error as { status?: number }).status !== 404) throw error;
+				if ((error as { status?: number }).status !== 404) throw toNodeError(ctx.getNode(), error);
 			}
 		}
 		return rows;

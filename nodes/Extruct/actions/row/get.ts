@@ -13,7 +13,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		required: true,
-		placeholder: 'e.g. {{ $json.id }}',
+		placeholder: 'e.g. 4f1c2d9e-0a7b-4c3e-9d51-6b2f8e1a7c40',
 		description: 'ID of the row to get',
 	},
 	simplifyOption,

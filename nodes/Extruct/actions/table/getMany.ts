@@ -36,12 +36,12 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		default: '-created_at',
 		options: [
-			{ name: 'Newest First', value: '-created_at' },
-			{ name: 'Oldest First', value: 'created_at' },
+			{ name: 'Fewest Rows First', value: 'num_rows' },
+			{ name: 'Most Rows First', value: '-num_rows' },
 			{ name: 'Name A→Z', value: 'name' },
 			{ name: 'Name Z→A', value: '-name' },
-			{ name: 'Most Rows First', value: '-num_rows' },
-			{ name: 'Fewest Rows First', value: 'num_rows' },
+			{ name: 'Newest First', value: '-created_at' },
+			{ name: 'Oldest First', value: 'created_at' },
 		],
 	},
 ];
