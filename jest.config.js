@@ -6,6 +6,7 @@ module.exports = {
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
+	reporters: ['default', '<rootDir>/test/reporters/summary.js'],
 	testTimeout: 60000,
 	maxWorkers: 2,
 };

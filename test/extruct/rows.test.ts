@@ -30,6 +30,8 @@ describe('Extruct Row → Add', () => {
 		});
 		const requests = fx.sandbox.server.log;
 		expect(requests.length).toBeLessThanOrEqual(10);
+		// one read of the table's column keys (Map Automatically), then 5 batches of 200
+		expect(requests.map((r) => r.method)).toEqual(['GET', 'POST', 'POST', 'POST', 'POST', 'POST']);
 		expect(requests.every((r) => r.headers.authorization === `Bearer ${fx.sandbox.token}`)).toBe(true);
 		const stored = fx.sandbox.tables.get(table.id)!.rows.map((row) => row.data.input.value);
 		expect(stored).toHaveLength(1000);

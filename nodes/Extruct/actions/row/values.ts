@@ -38,17 +38,15 @@ export const metadataOption: INodeProperties = {
 const metadataSchema = z.record(z.unknown(), { invalid_type_error: 'must be a JSON object' });
 
 /**
- * Column keys of each table, for "Map Automatically": taken from the mapper's saved
- * schema when the editor loaded it, else read from the table once per execution.
+ * Column keys of each table, for "Map Automatically": read from the table once per
+ * execution (not from the mapper's saved schema, which goes stale when columns are added).
  */
 export class ColumnKeys {
 	private cache = new Map<string, Promise<Set<string>>>();
 
 	constructor(private readonly ctx: IExecuteFunctions) {}
 
-	async get(tableId: string, mapper: ResourceMapperValue): Promise<Set<string>> {
-		const saved = (mapper.schema ?? []).filter((field) => !field.removed).map((field) => field.id);
-		if (saved.length) return new Set(saved);
+	async get(tableId: string): Promise<Set<string>> {
 		let keys = this.cache.get(tableId);
 		if (!keys) {
 			keys = api.getTable(this.ctx, tableId).then((table) => new Set(table.columns.map((column) => column.config.key)));
@@ -75,7 +73,7 @@ export async function readRowValues(
 		}
 		return data;
 	}
-	const known = await keys.get(tableId, mapper);
+	const known = await keys.get(tableId);
 	const data: IDataObject = {};
 	for (const [key, value] of Object.entries(item.json)) {
 		if (known.has(key) && !exclude.includes(key)) data[key] = value;
