@@ -178,11 +178,24 @@ function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false 
 	}
 }
 
+/**
+ * The credential's Base URL and secrets, read once per execution context: each context
+ * object lives for one node execution, so this memo holds no state across executions
+ * or workers.
+ */
+const perContext = new WeakMap<object, Promise<{ baseUrl: string; secrets: string[] }>>();
+
 export async function baseUrlOf(ctx: RequestContext, service: ServiceDefinition): Promise<{ baseUrl: string; secrets: string[] }> {
-	const credentials = await ctx.getCredentials(service.credentialType);
-	const baseUrl = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
-	const secrets = service.secretFields.map((field) => String(credentials[field] ?? '')).filter(Boolean);
-	return { baseUrl, secrets };
+	let entry = perContext.get(ctx);
+	if (!entry) {
+		entry = ctx.getCredentials(service.credentialType).then((credentials) => ({
+			baseUrl: String(credentials.baseUrl ?? '').trim().replace(/\/+$/, ''),
+			secrets: service.secretFields.map((field) => String(credentials[field] ?? '')).filter(Boolean),
+		}));
+		perContext.set(ctx, entry);
+		entry.catch(() => perContext.delete(ctx));
+	}
+	return await entry;
 }
 
 /** Sends one request, retrying as the policy allows; throws `ServiceError` on failure. */
