@@ -100,6 +100,10 @@ export interface SandboxOptions {
 	faults?: RandomFaults;
 	/** Do not keep request/response bodies in the log (benchmarks with huge payloads). */
 	lightLog?: boolean;
+	/** Port to listen on (default 0: an ephemeral port). */
+	port?: number;
+	/** Address to listen on (default 127.0.0.1). */
+	host?: string;
 }
 
 /** Small deterministic PRNG (mulberry32), so fault patterns repeat for a given seed. */
@@ -235,7 +239,7 @@ export class SandboxServer {
 		);
 	}
 
-	async start(port = 0, host = '127.0.0.1'): Promise<string> {
+	async start(port = this.options.port ?? 0, host = this.options.host ?? '127.0.0.1'): Promise<string> {
 		this.server = http.createServer((req, res) => {
 			this.handle(req, res).catch((error: Error) => {
 				if (!res.headersSent) {
@@ -249,9 +253,15 @@ export class SandboxServer {
 			this.sockets.add(socket);
 			socket.on('close', () => this.sockets.delete(socket));
 		});
-		await new Promise<void>((resolve) => this.server!.listen(port, host, resolve));
+		await new Promise<void>((resolve, reject) => {
+			this.server!.once('error', reject);
+			this.server!.listen(port, host, () => {
+				this.server!.off('error', reject);
+				resolve();
+			});
+		});
 		const address = this.server.address() as AddressInfo;
-		this.url = `http://${host}:${address.port}`;
+		this.url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${address.port}`;
 		return this.url;
 	}
 

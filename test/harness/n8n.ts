@@ -8,7 +8,7 @@
  * against `$credentials` — so the credential's own definition is what puts the secret on
  * the wire.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -34,7 +34,12 @@ import type {
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
-process.env.N8N_USER_FOLDER ??= mkdtempSync(path.join(tmpdir(), 'n8n-harness-'));
+if (!process.env.N8N_USER_FOLDER) {
+	// n8n-core keeps its instance settings (an encryption key) in the user folder: a temporary one, removed at exit.
+	const folder = mkdtempSync(path.join(tmpdir(), 'n8n-harness-'));
+	process.env.N8N_USER_FOLDER = folder;
+	process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+}
 // n8n's logger writes to a file the tests read (no secret may ever be logged), not to the console.
 process.env.N8N_LOG_OUTPUT ??= 'file';
 process.env.N8N_LOG_FILE_LOCATION ??= path.join(process.env.N8N_USER_FOLDER, 'logs', 'n8n.log');
@@ -222,7 +227,8 @@ export interface ExecuteWorkflowResult {
 function normalizePinData(pinData: WorkflowJson['pinData']): IPinData | undefined {
 	if (!pinData) return undefined;
 	const out: IPinData = {};
-	for (const [name, items] of Object.entries(pinData)) {
+	// A copy: WorkflowExecute writes pairedItem into pinned items.
+	for (const [name, items] of Object.entries(structuredClone(pinData))) {
 		out[name] = (items ?? []).map((item) => {
 			const json = (item as INodeExecutionData).json;
 			return json !== null && typeof json === 'object' && !Array.isArray(json)
