@@ -3,29 +3,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api, rowOutput } from '../../api';
-import { batchOptions, simplifyOption, tableId, tableLocator } from '../common';
-import { writeRowsByTable } from './bulk';
-import { ColumnKeys, metadataOption, readMetadata, readRowValues, rowValuesProperty } from './values';
+import { tableId, tableLocator } from '../common';
+import { writeOptions, writeRowsByTable } from './bulk';
+import { ColumnKeys, readMetadata, readRowValues, rowValuesProperty } from './values';
 
 export const description: INodeProperties[] = [
 	tableLocator,
 	rowValuesProperty,
-	{
-		displayName: 'Run Enrichment After Adding',
-		name: 'run',
-		type: 'boolean',
-		default: false,
-		description: 'Whether Extruct starts enriching the new rows right away (run=true)',
-	},
-	simplifyOption,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...batchOptions, metadataOption],
-	},
+	...writeOptions('Run Enrichment After Adding', 'Whether Extruct starts enriching the new rows right away (run=true)'),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
@@ -40,10 +25,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return { tableId: table, payload: metadata ? { data, metadata } : { data } };
 	});
 
-	const outcomes = await writeRowsByTable(this, prepared, async (table, rows) => await api.addRows(this, table, rows, run));
-	return prepared.map((write, i) => {
-		if (write instanceof Error) return write;
-		const outcome = outcomes.get(i)!;
-		return outcome.ok ? rowOutput(outcome.value, simplify) : outcome.error;
-	});
+	return await writeRowsByTable(
+		this,
+		prepared,
+		async (table, rows) => await api.addRows(this, table, rows, run),
+		(row) => rowOutput(row, simplify),
+	);
 }

@@ -1,11 +1,14 @@
 /** Sending row writes in batches, grouped by table, with Extruct's 422 pinpointing the bad rows. */
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { runBatched } from '../../../shared/batch';
 import type { BatchEntry, Outcome } from '../../../shared/batch';
 import { ServiceError } from '../../../shared/errors';
+import type { ItemResult } from '../../../shared/execute';
 import { formatPath } from '../../../shared/validate';
 import { fastApiIssues } from '../../api';
+import { batchOptions, simplifyOption } from '../common';
+import { metadataOption } from './values';
 
 /**
  * Reads a rejected batch: Extruct's 422 lists `loc: ["body", "rows", k, ...]` for each bad
@@ -34,12 +37,16 @@ export interface RowWrite<P> {
 	payload: P;
 }
 
-/** Runs `send` over the prepared writes, one batch stream per table; returns outcomes by item. */
+/**
+ * Runs `send` over the prepared writes, one batch stream per table, and returns one result
+ * per item: `output` of what the service answered for it, or its error.
+ */
 export async function writeRowsByTable<P, R>(
 	ctx: IExecuteFunctions,
 	prepared: Array<RowWrite<P> | Error>,
 	send: (tableId: string, payloads: P[]) => Promise<R[]>,
-): Promise<Map<number, Outcome<R>>> {
+	output: (value: R, write: RowWrite<P>) => ItemResult,
+): Promise<ItemResult[]> {
 	const options = ctx.getNodeParameter('options', 0, {}) as { batchSize?: number; concurrency?: number };
 	const byTable = new Map<string, Array<BatchEntry<P>>>();
 	prepared.forEach((write, index) => {
@@ -63,5 +70,25 @@ export async function writeRowsByTable<P, R>(
 		});
 		for (const outcome of results) outcomes.set(outcome.index, outcome);
 	}
-	return outcomes;
+	return prepared.map((write, i) => {
+		if (write instanceof Error) return write;
+		const outcome = outcomes.get(i)!;
+		return outcome.ok ? output(outcome.value, write) : outcome.error;
+	});
+}
+
+/** Parameters Row → Add and Row → Update share after their own. */
+export function writeOptions(runName: string, runDescription: string): INodeProperties[] {
+	return [
+		{ displayName: runName, name: 'run', type: 'boolean', default: false, description: runDescription },
+		simplifyOption,
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [...batchOptions, metadataOption],
+		},
+	];
 }

@@ -34,20 +34,19 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (!id) throw new Error(`Item ${i}: "Row ID" is empty`);
 		return { tableId: table, payload: id };
 	});
-	const outcomes = await writeRowsByTable(this, prepared, async (table, ids) => {
-		const deleted = new Set(await api.deleteRows(this, table, ids));
-		return ids.map((id) => deleted.has(id));
-	});
-	return prepared.map((write, i) => {
-		if (write instanceof Error) return write;
-		const outcome = outcomes.get(i)!;
-		if (!outcome.ok) return outcome.error;
-		if (!outcome.value) {
-			return new ServiceError(`Row ${write.payload} was not found in table ${write.tableId}`, {
-				status: 404,
-				description: 'Extruct did not list it among the deleted rows: it may have been deleted already.',
-			});
-		}
-		return { id: write.payload, deleted: true };
-	});
+	return await writeRowsByTable(
+		this,
+		prepared,
+		async (table, ids) => {
+			const deleted = new Set(await api.deleteRows(this, table, ids));
+			return ids.map((id) => deleted.has(id));
+		},
+		(deleted, write) =>
+			deleted
+				? { id: write.payload, deleted: true }
+				: new ServiceError(`Row ${write.payload} was not found in table ${write.tableId}`, {
+						status: 404,
+						description: 'Extruct did not list it among the deleted rows: it may have been deleted already.',
+					}),
+	);
 }

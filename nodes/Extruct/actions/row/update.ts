@@ -3,9 +3,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api, rowOutput } from '../../api';
-import { batchOptions, simplifyOption, tableId, tableLocator } from '../common';
-import { writeRowsByTable } from './bulk';
-import { ColumnKeys, metadataOption, readMetadata, readRowValues, rowValuesProperty } from './values';
+import { tableId, tableLocator } from '../common';
+import { writeOptions, writeRowsByTable } from './bulk';
+import { ColumnKeys, readMetadata, readRowValues, rowValuesProperty } from './values';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -18,22 +18,7 @@ export const description: INodeProperties[] = [
 		description: 'ID of the row to update',
 	},
 	rowValuesProperty,
-	{
-		displayName: 'Run Enrichment After Updating',
-		name: 'run',
-		type: 'boolean',
-		default: false,
-		description: 'Whether Extruct re-runs enrichment on the updated rows (run=true)',
-	},
-	simplifyOption,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...batchOptions, metadataOption],
-	},
+	...writeOptions('Run Enrichment After Updating', 'Whether Extruct re-runs enrichment on the updated rows (run=true)'),
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
@@ -50,10 +35,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return { tableId: table, payload: metadata ? { id, data, metadata } : { id, data } };
 	});
 
-	const outcomes = await writeRowsByTable(this, prepared, async (table, rows) => await api.updateRows(this, table, rows, run));
-	return prepared.map((write, i) => {
-		if (write instanceof Error) return write;
-		const outcome = outcomes.get(i)!;
-		return outcome.ok ? rowOutput(outcome.value, simplify) : outcome.error;
-	});
+	return await writeRowsByTable(
+		this,
+		prepared,
+		async (table, rows) => await api.updateRows(this, table, rows, run),
+		(row) => rowOutput(row, simplify),
+	);
 }
