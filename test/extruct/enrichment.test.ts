@@ -71,6 +71,44 @@ describe('Extruct Enrichment → Run', () => {
 		expect(fx.sandbox.server.requests('POST')[0].body).toEqual({ mode: 'all', columns: [gradeId] });
 	});
 
+	test('Row → Add with Run Enrichment and Wait for Completion outputs each added row enriched', async () => {
+		const table = fx.sandbox.seedTable({ name: 'AddWait', kind: 'generic', columns: [{ kind: 'input', name: 'Input', key: 'input' }, agent] });
+		const result = await fx.run(
+			{
+				resource: 'row',
+				operation: 'add',
+				table: byId(table.id),
+				columns: { mappingMode: 'autoMapInputData', value: null },
+				run: true,
+				wait: true,
+				options: { firstInterval: 0.2 },
+			},
+			[{ input: 'https://one.example' }, { input: 'https://fail-two.example' }, { input: 'https://three.example' }],
+		);
+		expect(result.error).toBeUndefined();
+		expect(result.json.map((row) => row.input)).toEqual(['https://one.example', 'https://fail-two.example', 'https://three.example']);
+		expect(result.json[0].stage).toEqual(expect.objectContaining({ answer: expect.any(String) }));
+		expect(result.json[1]._status).toEqual({ stage: 'failed' });
+		expect(result.items.map((item) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+		expect(fx.sandbox.server.requests('POST')).toHaveLength(1);
+	});
+
+	test('Row → Add waiting past its timeout says the rows were written', async () => {
+		const slow = await extructFixture({ cellStartMs: 0, cellDurationMs: 60_000 });
+		try {
+			const table = slow.sandbox.seedTable({ name: 'AddSlow', kind: 'generic', columns: [{ kind: 'input', name: 'Input', key: 'input' }, agent] });
+			const result = await slow.run(
+				{ resource: 'row', operation: 'add', table: byId(table.id), columns: { mappingMode: 'autoMapInputData', value: null }, run: true, wait: true, options: { timeout: 1, firstInterval: 0.3 } },
+				[{ input: 'a.example' }],
+				true,
+			);
+			expect(result.json[0].error).toMatch(/^Item 0: The row was written \(id [\w-]+\), but enrichment of 1 written row\(s\) on table [\w-]+ did not finish within 1 s/);
+			expect(slow.sandbox.tables.get(table.id)!.rows).toHaveLength(1);
+		} finally {
+			await slow.sandbox.close();
+		}
+	});
+
 	test('on timeout the node fails with how far the run got', async () => {
 		const slow = await extructFixture({ cellStartMs: 0, cellDurationMs: 60_000 });
 		try {

@@ -1,13 +1,12 @@
-import { sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { toNodeError } from '../../../shared/errors';
 import { prepareEach } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { toList } from '../../../shared/validate';
-import { allRows, api, INPUT_KINDS, rowOutput } from '../../api';
-import type { Row, Run, Table, TableStatus } from '../../api';
+import { api, rowOutput } from '../../api';
 import { simplifyOption, tableId, tableLocator } from '../common';
+import { waitForCells, waitOptions, waitTiming } from './wait';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -67,24 +66,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { wait: [true] } },
-		options: [
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 900,
-				description: 'How long to wait before failing; the run itself goes on in Extruct',
-			},
-			{
-				displayName: 'First Check After (Seconds)',
-				name: 'firstInterval',
-				type: 'number',
-				typeOptions: { minValue: 0.1 },
-				default: 1,
-				description: 'Checks start at this interval and grow by half each time, up to 30 seconds',
-			},
-		],
+		options: waitOptions,
 	},
 ];
 
@@ -95,9 +77,6 @@ interface Group {
 	items: number[];
 	rowIds: string[];
 }
-
-const MAX_INTERVAL_MS = 30_000;
-const PENDING = new Set(['requested', 'in_progress']);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	const rowsSource = this.getNodeParameter('rowsSource', 0, 'all') as string;
@@ -154,12 +133,18 @@ async function runGroup(
 		return out;
 	}
 
-	const options = ctx.getNodeParameter('options', first, {}) as { timeout?: number; firstInterval?: number };
 	const simplify = ctx.getNodeParameter('simplify', first, true) as boolean;
-	const rows = await waitForRun(ctx, group, run, byItems ? group.rowIds : undefined, {
-		timeoutMs: (options.timeout ?? 900) * 1000,
-		firstIntervalMs: (options.firstInterval ?? 1) * 1000,
-	});
+	const rows = await waitForCells(
+		ctx,
+		{
+			tableId: group.tableId,
+			columnIds: group.columns,
+			rowIds: byItems ? group.rowIds : undefined,
+			what: `The enrichment run ${run.id}`,
+			requestedCells: run.num_requested_cells,
+		},
+		waitTiming(ctx, first),
+	);
 	if (byItems) {
 		const byId = new Map(rows.map((row) => [row.id, row]));
 		for (const i of group.items) {
@@ -173,79 +158,4 @@ async function runGroup(
 		);
 	}
 	return out;
-}
-
-/** Reads the rows a run targets: by id when there are few, else by paging the table. */
-async function readRows(ctx: IExecuteFunctions, tableId: string, rowIds: string[] | undefined): Promise<Row[]> {
-	if (rowIds && rowIds.length <= 10) {
-		const rows: Row[] = [];
-		for (const id of rowIds) {
-			try {
-				rows.push(await api.getRow(ctx, tableId, id));
-			} catch (error) {
-				if ((error as { status?: number }).status !== 404) throw toNodeError(ctx.getNode(), error);
-			}
-		}
-		return rows;
-	}
-	const wanted = rowIds ? new Set(rowIds) : undefined;
-	const rows: Row[] = [];
-	for await (const page of allRows(ctx, tableId)) rows.push(...page.filter((row) => !wanted || wanted.has(row.id)));
-	return rows;
-}
-
-function targetKeys(table: Table, columnIds: string[]): string[] {
-	return table.columns
-		.filter((column) => (columnIds.length ? columnIds.includes(column.id) : !INPUT_KINDS.has(column.config.kind)))
-		.map((column) => column.config.key);
-}
-
-function progress(status: TableStatus | undefined): string {
-	if (!status) return 'no progress reported';
-	const parts = [
-		status.num_cells_completed !== undefined ? `${status.num_cells_completed} cells done` : undefined,
-		status.num_cells_failed !== undefined ? `${status.num_cells_failed} failed` : undefined,
-		status.num_cells_in_progress !== undefined ? `${status.num_cells_in_progress} still in progress` : undefined,
-	].filter(Boolean);
-	return parts.join(', ') || `run status ${status.run_status ?? 'unknown'}`;
-}
-
-/**
- * Waits until no targeted cell is requested or in progress. Each check is one request
- * for the table's status; the rows are read only once the table says it is idle. The
- * pauses between checks grow by half each time, and are spent in n8n's `sleep`.
- */
-async function waitForRun(
-	ctx: IExecuteFunctions,
-	group: Group,
-	run: Run,
-	rowIds: string[] | undefined,
-	timing: { timeoutMs: number; firstIntervalMs: number },
-): Promise<Row[]> {
-	const started = Date.now();
-	let interval = timing.firstIntervalMs;
-	let idleChecks = 0;
-	let sawRunning = false;
-	let lastStatus: TableStatus | undefined;
-	for (;;) {
-		const table = await api.getTable(ctx, group.tableId);
-		lastStatus = table.status;
-		const idle = lastStatus?.run_status !== 'running' && !((lastStatus?.num_cells_in_progress ?? 0) > 0);
-		if (!idle) sawRunning = true;
-		if (idle && (sawRunning || idleChecks > 0 || run.num_requested_cells === 0)) {
-			const rows = await readRows(ctx, group.tableId, rowIds);
-			const keys = targetKeys(table, group.columns);
-			const pending = rows.some((row) => keys.some((key) => PENDING.has(row.data?.[key]?.status)));
-			if (!pending) return rows;
-		}
-		if (idle) idleChecks++;
-		const elapsed = Date.now() - started;
-		if (elapsed >= timing.timeoutMs) {
-			throw new Error(
-				`The enrichment run ${run.id} on table ${group.tableId} did not finish within ${Math.round(timing.timeoutMs / 1000)} s: ${progress(lastStatus)} (of ${run.num_requested_cells ?? '?'} requested cells). It goes on in Extruct: raise "Timeout", or read the rows later with Row → Get Many.`,
-			);
-		}
-		await sleep(Math.min(interval, timing.timeoutMs - elapsed));
-		interval = Math.min(interval * 1.5, MAX_INTERVAL_MS);
-	}
 }

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
-import { api, rowOutput } from '../../api';
+import { api } from '../../api';
 import { tableId, tableLocator } from '../common';
-import { writeOptions, writeRowsByTable } from './bulk';
+import { writeAndOutput, writeOptions } from './bulk';
 import { ColumnKeys, readMetadata, readRowValues, rowValuesProperty } from './values';
 
 export const description: INodeProperties[] = [
@@ -15,8 +15,6 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	const keys = new ColumnKeys(this);
-	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
-	const run = this.getNodeParameter('run', 0, false) as boolean;
 
 	const prepared = await prepareEachAsync(this, items, async (i) => {
 		const table = tableId(this, i);
@@ -25,10 +23,5 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return { tableId: table, payload: metadata ? { data, metadata } : { data } };
 	});
 
-	return await writeRowsByTable(
-		this,
-		prepared,
-		async (table, rows) => await api.addRows(this, table, rows, run),
-		(row) => rowOutput(row, simplify),
-	);
+	return await writeAndOutput(this, prepared, async (table, rows, run) => await api.addRows(this, table, rows, run));
 }

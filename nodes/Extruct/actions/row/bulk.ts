@@ -6,7 +6,9 @@ import type { BatchEntry, Outcome } from '../../../shared/batch';
 import { ServiceError } from '../../../shared/errors';
 import type { ItemResult } from '../../../shared/execute';
 import { formatPath } from '../../../shared/validate';
-import { fastApiIssues } from '../../api';
+import { fastApiIssues, rowOutput } from '../../api';
+import type { Row } from '../../api';
+import { waitForWrittenRows, waitOptions, waitTiming } from '../enrichment/wait';
 import { batchOptions, simplifyOption } from '../common';
 import { metadataOption } from './values';
 
@@ -41,12 +43,12 @@ export interface RowWrite<P> {
  * Runs `send` over the prepared writes, one batch stream per table, and returns one result
  * per item: `output` of what the service answered for it, or its error.
  */
-export async function writeRowsByTable<P, R>(
+export async function writeRowsByTable<P, R, T>(
 	ctx: IExecuteFunctions,
 	prepared: Array<RowWrite<P> | Error>,
 	send: (tableId: string, payloads: P[]) => Promise<R[]>,
-	output: (value: R, write: RowWrite<P>) => ItemResult,
-): Promise<ItemResult[]> {
+	output: (value: R, write: RowWrite<P>) => T | Error,
+): Promise<Array<T | Error>> {
 	const options = ctx.getNodeParameter('options', 0, {}) as { batchSize?: number; concurrency?: number };
 	const byTable = new Map<string, Array<BatchEntry<P>>>();
 	prepared.forEach((write, index) => {
@@ -81,6 +83,14 @@ export async function writeRowsByTable<P, R>(
 export function writeOptions(runName: string, runDescription: string): INodeProperties[] {
 	return [
 		{ displayName: runName, name: 'run', type: 'boolean', default: false, description: runDescription },
+		{
+			displayName: 'Wait for Completion',
+			name: 'wait',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { run: [true] } },
+			description: 'Whether to wait until the rows are enriched and output them with their enriched values',
+		},
 		simplifyOption,
 		{
 			displayName: 'Options',
@@ -88,7 +98,31 @@ export function writeOptions(runName: string, runDescription: string): INodeProp
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: [...batchOptions, metadataOption],
+			options: [...batchOptions, metadataOption, ...waitOptions],
 		},
 	];
+}
+
+/**
+ * Writes rows (Row → Add / Update) and outputs them, enriched when the node runs
+ * enrichment and waits for it.
+ */
+export async function writeAndOutput<P>(
+	ctx: IExecuteFunctions,
+	prepared: Array<RowWrite<P> | Error>,
+	send: (tableId: string, payloads: P[], run: boolean) => Promise<Row[]>,
+): Promise<ItemResult[]> {
+	const simplify = ctx.getNodeParameter('simplify', 0, true) as boolean;
+	const run = ctx.getNodeParameter('run', 0, false) as boolean;
+	const wait = run && (ctx.getNodeParameter('wait', 0, false) as boolean);
+	const written = await writeRowsByTable(
+		ctx,
+		prepared,
+		async (tableId, payloads) => await send(tableId, payloads, run),
+		(row, write) => ({ tableId: write.tableId, row }),
+	);
+	const rows = wait
+		? await waitForWrittenRows(ctx, written, waitTiming(ctx, 0))
+		: written.map((entry) => (entry instanceof Error ? entry : entry.row));
+	return rows.map((row) => (row instanceof Error ? row : rowOutput(row, simplify)));
 }

@@ -2,9 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
-import { api, rowOutput } from '../../api';
+import { api } from '../../api';
 import { tableId, tableLocator } from '../common';
-import { writeOptions, writeRowsByTable } from './bulk';
+import { writeAndOutput, writeOptions } from './bulk';
 import { ColumnKeys, readMetadata, readRowValues, rowValuesProperty } from './values';
 
 export const description: INodeProperties[] = [
@@ -23,8 +23,6 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	const keys = new ColumnKeys(this);
-	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
-	const run = this.getNodeParameter('run', 0, false) as boolean;
 
 	const prepared = await prepareEachAsync(this, items, async (i) => {
 		const table = tableId(this, i);
@@ -35,10 +33,5 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return { tableId: table, payload: metadata ? { id, data, metadata } : { id, data } };
 	});
 
-	return await writeRowsByTable(
-		this,
-		prepared,
-		async (table, rows) => await api.updateRows(this, table, rows, run),
-		(row) => rowOutput(row, simplify),
-	);
+	return await writeAndOutput(this, prepared, async (table, rows, run) => await api.updateRows(this, table, rows, run));
 }

@@ -1,0 +1,154 @@
+/**
+ * Waiting for enrichment: Enrichment → Run and Row → Add (with "Run Enrichment After
+ * Adding") both wait here until the cells they started are done or failed.
+ */
+import { sleep } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { toNodeError } from '../../../shared/errors';
+import { allRows, api, INPUT_KINDS } from '../../api';
+import type { Row, Table, TableStatus } from '../../api';
+
+export interface WaitTarget {
+	tableId: string;
+	/** Columns whose cells to wait for; none means every enrichment column. */
+	columnIds: string[];
+	/** Rows to wait for; undefined means every row of the table. */
+	rowIds?: string[];
+	/** Names what is awaited in the time-out message, e.g. "The enrichment run r_1". */
+	what: string;
+	/** Cells the service said it queued, when it said. */
+	requestedCells?: number;
+}
+
+export interface WaitTiming {
+	timeoutMs: number;
+	firstIntervalMs: number;
+}
+
+const MAX_INTERVAL_MS = 30_000;
+const PENDING = new Set(['requested', 'in_progress']);
+
+export const waitOptions: INodeProperties[] = [
+	{
+		displayName: 'First Check After (Seconds)',
+		name: 'firstInterval',
+		type: 'number',
+		typeOptions: { minValue: 0.1 },
+		default: 1,
+		description: 'Checks start at this interval and grow by half each time, up to 30 seconds',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 900,
+		description: 'How long to wait before failing; the enrichment itself goes on in Extruct',
+	},
+];
+
+export function waitTiming(ctx: IExecuteFunctions, itemIndex: number): WaitTiming {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as { timeout?: number; firstInterval?: number };
+	return { timeoutMs: (options.timeout ?? 900) * 1000, firstIntervalMs: (options.firstInterval ?? 1) * 1000 };
+}
+
+/** Reads the rows a run targets: by id when there are few, else by paging the table. */
+async function readRows(ctx: IExecuteFunctions, tableId: string, rowIds: string[] | undefined): Promise<Row[]> {
+	if (rowIds && rowIds.length <= 10) {
+		const rows: Row[] = [];
+		for (const id of rowIds) {
+			try {
+				rows.push(await api.getRow(ctx, tableId, id));
+			} catch (error) {
+				if ((error as { status?: number }).status !== 404) throw toNodeError(ctx.getNode(), error);
+			}
+		}
+		return rows;
+	}
+	const wanted = rowIds ? new Set(rowIds) : undefined;
+	const rows: Row[] = [];
+	for await (const page of allRows(ctx, tableId)) rows.push(...page.filter((row) => !wanted || wanted.has(row.id)));
+	return rows;
+}
+
+function targetKeys(table: Table, columnIds: string[]): string[] {
+	return table.columns
+		.filter((column) => (columnIds.length ? columnIds.includes(column.id) : !INPUT_KINDS.has(column.config.kind)))
+		.map((column) => column.config.key);
+}
+
+function progress(status: TableStatus | undefined): string {
+	if (!status) return 'no progress reported';
+	const parts = [
+		status.num_cells_completed !== undefined ? `${status.num_cells_completed} cells done` : undefined,
+		status.num_cells_failed !== undefined ? `${status.num_cells_failed} failed` : undefined,
+		status.num_cells_in_progress !== undefined ? `${status.num_cells_in_progress} still in progress` : undefined,
+	].filter(Boolean);
+	return parts.join(', ') || `run status ${status.run_status ?? 'unknown'}`;
+}
+
+/**
+ * Waits until no targeted cell is requested or in progress. Each check is one request
+ * for the table's status; the rows are read only once the table says it is idle. The
+ * pauses between checks grow by half each time, and are spent in n8n's `sleep`.
+ */
+export async function waitForCells(ctx: IExecuteFunctions, target: WaitTarget, timing: WaitTiming): Promise<Row[]> {
+	const started = Date.now();
+	let interval = timing.firstIntervalMs;
+	let idleChecks = 0;
+	let sawRunning = false;
+	let lastStatus: TableStatus | undefined;
+	for (;;) {
+		const table = await api.getTable(ctx, target.tableId);
+		lastStatus = table.status;
+		const idle = lastStatus?.run_status !== 'running' && !((lastStatus?.num_cells_in_progress ?? 0) > 0);
+		if (!idle) sawRunning = true;
+		if (idle && (sawRunning || idleChecks > 0 || target.requestedCells === 0)) {
+			const rows = await readRows(ctx, target.tableId, target.rowIds);
+			const keys = targetKeys(table, target.columnIds);
+			const pending = rows.some((row) => keys.some((key) => PENDING.has(row.data?.[key]?.status)));
+			if (!pending) return rows;
+		}
+		if (idle) idleChecks++;
+		const elapsed = Date.now() - started;
+		if (elapsed >= timing.timeoutMs) {
+			throw new Error(
+				`${target.what} on table ${target.tableId} did not finish within ${Math.round(timing.timeoutMs / 1000)} s: ${progress(lastStatus)}${target.requestedCells !== undefined ? ` (of ${target.requestedCells} requested cells)` : ''}. It goes on in Extruct: raise "Timeout", or read the rows later with Row → Get Many.`,
+			);
+		}
+		await sleep(Math.min(interval, timing.timeoutMs - elapsed));
+		interval = Math.min(interval * 1.5, MAX_INTERVAL_MS);
+	}
+}
+
+/**
+ * After Row → Add / Update with "Run Enrichment" and "Wait for Completion": waits for the
+ * written rows of each table and returns them enriched. A row that was written but whose
+ * enrichment did not finish in time becomes an error that says the row was written, so
+ * nobody adds it again.
+ */
+export async function waitForWrittenRows(
+	ctx: IExecuteFunctions,
+	written: Array<{ tableId: string; row: Row } | Error>,
+	timing: WaitTiming,
+): Promise<Array<Row | Error>> {
+	const byTable = new Map<string, string[]>();
+	for (const entry of written) {
+		if (entry instanceof Error) continue;
+		byTable.set(entry.tableId, [...(byTable.get(entry.tableId) ?? []), entry.row.id]);
+	}
+	const enriched = new Map<string, Row | Error>();
+	for (const [tableId, rowIds] of byTable) {
+		try {
+			const rows = await waitForCells(ctx, { tableId, columnIds: [], rowIds, what: `Enrichment of ${rowIds.length} written row(s)` }, timing);
+			for (const row of rows) enriched.set(row.id, row);
+		} catch (error) {
+			const failure = toNodeError(ctx.getNode(), error);
+			for (const id of rowIds) {
+				enriched.set(id, new Error(`The row was written (id ${id}), but ${failure.message.charAt(0).toLowerCase()}${failure.message.slice(1)}`));
+			}
+		}
+	}
+	return written.map((entry) => (entry instanceof Error ? entry : (enriched.get(entry.row.id) ?? entry.row)));
+}
