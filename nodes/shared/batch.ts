@@ -28,7 +28,7 @@ export interface BatchOptions<P, R> {
 	 * and which positions (0-based, within the batch) the service named, with a message
 	 * for each. Return `undefined` for errors that must not be split.
 	 */
-	diagnose(error: unknown, size: number): { bad: Map<number, string> } | undefined;
+	diagnose(error: unknown, payloads: P[]): { bad: Map<number, string> } | undefined;
 	/** Builds the error of one entry whose row the service named. */
 	rowError?(message: string, entry: BatchEntry<P>, cause: unknown): Error;
 }
@@ -74,7 +74,7 @@ export async function runBatched<P, R>(entries: Array<BatchEntry<P>>, options: B
 		try {
 			results = await options.send(batch.map((entry) => entry.payload));
 		} catch (error) {
-			const diagnosis = options.diagnose(error, batch.length);
+			const diagnosis = options.diagnose(error, batch.map((entry) => entry.payload));
 			if (!diagnosis) {
 				for (const entry of batch) outcomes.push({ index: entry.index, ok: false, error: error as Error });
 				return;

@@ -7,6 +7,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { toNodeError } from './errors';
+import { scrubError } from './scrub';
 import { baseUrlOf } from './request';
 import type { ServiceDefinition } from './request';
 
@@ -90,13 +91,13 @@ export async function runOperation(
 	} catch (error) {
 		// Operations stop at a failed item (when "Continue On Fail" is off) by throwing an n8n
 		// error that already names the item; here it only loses any secret.
-		throw toNodeError(node, error, undefined, secrets);
+		throw scrubError(toNodeError(node, error, undefined, secrets), secrets);
 	}
 	const output: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
 		const result = results[i];
 		if (result instanceof Error) {
-			const error = toNodeError(node, result, i, secrets);
+			const error = scrubError(toNodeError(node, result, i, secrets), secrets);
 			if (!this.continueOnFail()) throw error;
 			const json: IDataObject = { error: error.message };
 			if (error.description) json.description = error.description;

@@ -14,6 +14,7 @@
  */
 import { sleep } from 'n8n-workflow';
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -51,6 +52,8 @@ export interface ServiceDefinition {
 	pathPrefix: string;
 	/** Credential fields whose values must never appear in outputs or errors. */
 	secretFields: string[];
+	/** Other forms a secret takes on the wire (e.g. a cookie value cut out of a pasted header). */
+	secretsOf?(credentials: ICredentialDataDecryptedObject): string[];
 	/** The service's own message for a failed response, plus what to do about it. */
 	describeError(status: number, body: unknown): ErrorDescription;
 	retry?: Partial<RetryPolicy>;
@@ -190,7 +193,10 @@ export async function baseUrlOf(ctx: RequestContext, service: ServiceDefinition)
 	if (!entry) {
 		entry = ctx.getCredentials(service.credentialType).then((credentials) => ({
 			baseUrl: String(credentials.baseUrl ?? '').trim().replace(/\/+$/, ''),
-			secrets: service.secretFields.map((field) => String(credentials[field] ?? '')).filter(Boolean),
+			secrets: [
+				...service.secretFields.map((field) => String(credentials[field] ?? '')),
+				...(service.secretsOf?.(credentials) ?? []),
+			].filter(Boolean),
 		}));
 		perContext.set(ctx, entry);
 		entry.catch(() => perContext.delete(ctx));

@@ -1,0 +1,57 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+
+/**
+ * The value sent as `claysession`: a pasted `claysession=…` (or a whole Cookie header) is
+ * reduced to the cookie's value, without surrounding spaces, quotes or semicolons. The node
+ * mirrors this in `sessionValue()` (nodes/Clay/api.ts) to keep both forms out of its output.
+ */
+const SESSION_VALUE =
+	'((raw) => (/(?:^|;)\\s*claysession\\s*=([^;]*)/i.exec(raw) || [raw, raw])[1].replace(/^[\\s;"]+|[\\s;"]+$/g, ""))(String($credentials.sessionToken || ""))';
+
+export class ClayApi implements ICredentialType {
+	name = 'clayApi';
+
+	displayName = 'Clay API';
+
+	icon = { light: 'file:../nodes/Clay/clay.svg', dark: 'file:../nodes/Clay/clay.dark.svg' } as const;
+
+	documentationUrl = 'https://github.com/enrichment-tables/n8n-nodes-enrichment-tables#clay-credential';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Session Cookie',
+			name: 'sessionToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			placeholder: 's%3AAbCd…',
+			description:
+				'Clay has no API keys for tables: this node uses your browser session. To copy it: log in at app.clay.com in Chrome, Edge or Firefox; open the developer tools (F12, or Cmd+Option+I on a Mac); go to Application (Firefox: Storage) → Cookies → https://app.clay.com; select the row named <code>claysession</code> and copy its Value (it starts with <code>s%3A</code>). Paste either the bare value or <code>claysession=…</code>. The session expires after some days or when you log out: then paste a fresh one.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.clay.com',
+			description: 'Change only to use a proxy or the local sandbox of this package. Paths under /v3 are added.',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				Cookie: `=claysession={{ ${SESSION_VALUE} }}`,
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}/v3',
+			url: '/my-workspaces',
+			method: 'GET',
+		},
+	};
+}

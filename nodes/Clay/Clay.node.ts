@@ -1,0 +1,37 @@
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { runOperation } from '../shared/execute';
+import { operations, properties } from './actions';
+import { clay } from './api';
+import { listSearch, loadOptions, resourceMapping } from './methods';
+
+export class Clay implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Clay',
+		name: 'clay',
+		icon: { light: 'file:clay.svg', dark: 'file:clay.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Add, read, update and delete Clay table records in bulk, run enrichment columns and manage webhook sources',
+		defaults: { name: 'Clay' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'clayApi', required: true }],
+		properties,
+	};
+
+	methods = { listSearch, loadOptions, resourceMapping };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const entry = operations[resource]?.[operation];
+		if (!entry) {
+			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		}
+		return await runOperation.call(this, clay, entry);
+	}
+}

@@ -1,0 +1,91 @@
+/** Every Clay operation, and the resource/operation selectors built from them. */
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { Operation } from '../../shared/execute';
+import * as enrichmentRun from './enrichment/run';
+import * as recordAdd from './record/add';
+import * as recordCount from './record/count';
+import * as recordDelete from './record/delete';
+import * as recordDeleteAll from './record/deleteAll';
+import * as recordGet from './record/get';
+import * as recordGetMany from './record/getMany';
+import * as recordUpdate from './record/update';
+import * as sourceAddWebhook from './source/addWebhook';
+import * as sourceDelete from './source/delete';
+import * as sourceGetMany from './source/getMany';
+import * as tableGet from './table/get';
+import * as tableGetMany from './table/getMany';
+
+interface OperationEntry extends Operation {
+	name: string;
+	action: string;
+	summary: string;
+}
+
+function op(module: Operation, name: string, action: string, summary: string): OperationEntry {
+	return { ...module, name, action, summary };
+}
+
+export const operations: Record<string, Record<string, OperationEntry>> = {
+	record: {
+		add: op(recordAdd, 'Add', 'Add records', 'Add one record per input item, in batches'),
+		update: op(recordUpdate, 'Update', 'Update records', 'Update records by ID, in batches'),
+		delete: op(recordDelete, 'Delete', 'Delete records', 'Delete records by ID, in batches'),
+		deleteAll: op(recordDeleteAll, 'Delete All', 'Delete all records', 'Delete every record of a table (asks for confirmation)'),
+		get: op(recordGet, 'Get', 'Get a record', 'Get a record by ID'),
+		getMany: op(recordGetMany, 'Get Many', 'Get many records', 'List the records of a view'),
+		count: op(recordCount, 'Count', 'Count records', 'Count the records of a table'),
+	},
+	table: {
+		get: op(tableGet, 'Get', 'Get a table', 'Get a table with its columns and views'),
+		getMany: op(tableGetMany, 'Get Many', 'Get many tables', 'List the tables of a workspace'),
+	},
+	enrichment: {
+		run: op(enrichmentRun, 'Run', 'Run enrichment', 'Run enrichment columns and optionally wait for the results'),
+	},
+	source: {
+		getMany: op(sourceGetMany, 'Get Many', 'Get many sources', 'List the sources of a table, with webhook URLs'),
+		addWebhook: op(sourceAddWebhook, 'Add Webhook', 'Add a webhook source', 'Add a webhook source to a table and return its URL'),
+		delete: op(sourceDelete, 'Delete', 'Delete a source', 'Remove a source from a table'),
+	},
+};
+
+const resources: Array<[string, string]> = [
+	['Record', 'record'],
+	['Enrichment', 'enrichment'],
+	['Table', 'table'],
+	['Source', 'source'],
+];
+
+const defaults: Record<string, string> = { record: 'add', enrichment: 'run', table: 'get', source: 'getMany' };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		default: 'record',
+		options: resources.map(([name, value]) => ({ name, value })),
+	},
+	...resources.map(([, resource]): INodeProperties => {
+		const operationDefault = defaults[resource];
+		return {
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: [resource] } },
+			default: operationDefault,
+			options: Object.entries(operations[resource])
+				.map(([value, entry]) => ({ name: entry.name, value, action: entry.action, description: entry.summary }))
+				.sort((a, b) => a.name.localeCompare(b.name)),
+		};
+	}),
+	...Object.entries(operations).flatMap(([resource, byOperation]) =>
+		Object.entries(byOperation).flatMap(([operation, entry]) =>
+			updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, entry.description),
+		),
+	),
+];

@@ -1,0 +1,85 @@
+/**
+ * Cells for Record → Add and Record → Update: values by column name or field id, mapped to
+ * field ids from the table's schema (read once per execution per table).
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
+
+import { RECORD_KEYS } from '../../schema';
+import type { TableSchema } from '../../schema';
+
+export const cellsProperty: INodeProperties = {
+	displayName: 'Columns',
+	name: 'cells',
+	type: 'resourceMapper',
+	noDataExpression: true,
+	default: { mappingMode: 'autoMapInputData', value: null },
+	required: true,
+	typeOptions: {
+		loadOptionsDependsOn: ['table.value'],
+		resourceMapper: {
+			resourceMapperMethod: 'getRecordFields',
+			mode: 'add',
+			fieldWords: { singular: 'column', plural: 'columns' },
+			addAllFields: true,
+			multiKeyMatch: false,
+			supportAutoMap: true,
+		},
+	},
+	description:
+		'Map Automatically sends every field of each input item whose name is a column name (or field ID) of the table; a field that matches no column fails the item, unless "Ignore Unknown Fields" is on. The record fields of a read record (ID, createdAt, updatedAt) and fields starting with "_" are skipped.',
+};
+
+export const ignoreUnknownOption: INodeProperties = {
+	displayName: 'Ignore Unknown Fields',
+	name: 'ignoreUnknown',
+	type: 'boolean',
+	default: false,
+	description: 'Whether input fields that match no column are left out (Map Automatically), instead of failing the item',
+};
+
+const isWrapped = (value: unknown): boolean =>
+	value !== null && typeof value === 'object' && !Array.isArray(value) && 'value' in (value as object);
+
+/** A key of an input item that is not a cell when it matches no column (record id, timestamps, `_status`…). */
+const skippable = (key: string): boolean => (RECORD_KEYS as readonly string[]).includes(key) || key.startsWith('_');
+
+/**
+ * The cells of an item, keyed by field id. Throws an item error naming the unknown column
+ * (with the table's column names) or the wrapped value.
+ */
+export function readCells(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+	schema: TableSchema,
+	ignoreUnknown: boolean,
+): IDataObject {
+	const mapper = ctx.getNodeParameter('cells', itemIndex) as ResourceMapperValue;
+	const auto = mapper.mappingMode !== 'defineBelow';
+	const source: IDataObject = auto ? item.json : ((mapper.value ?? {}) as IDataObject);
+	const cells: IDataObject = {};
+	const unknown: string[] = [];
+	for (const [key, value] of Object.entries(source)) {
+		// Map Each Column lists every column: the ones left empty are not sent
+		if (!auto && (value === undefined || value === null || value === '')) continue;
+		const field = schema.resolve(key);
+		if (!field) {
+			if (auto && (skippable(key) || ignoreUnknown)) continue;
+			unknown.push(key);
+			continue;
+		}
+		if (isWrapped(value)) {
+			throw new Error(
+				`Item ${itemIndex}: \`${key}\` is a {value: …} object; Clay wants the plain value of a cell (e.g. {{ $json["${key}"].value }})`,
+			);
+		}
+		cells[field.id] = value === undefined ? null : value;
+	}
+	if (unknown.length) {
+		const list = unknown.map((key) => `\`${key}\``).join(', ');
+		throw new Error(
+			`Item ${itemIndex}: ${list} ${unknown.length === 1 ? 'is not a column' : 'are not columns'} of ${schema.describe()}; its columns are: ${schema.fieldNames()}`,
+		);
+	}
+	return cells;
+}

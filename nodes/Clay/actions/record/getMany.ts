@@ -1,0 +1,31 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { chunk } from '../../../shared/batch';
+import { perItem } from '../../../shared/execute';
+import type { ItemResult } from '../../../shared/execute';
+import { api } from '../../api';
+import { Schemas } from '../../schema';
+import { limitOption, READ_CHUNK, readLimit, returnAllOption, simplifyOption, tableId, tableLocator, viewLocator, viewOf } from '../common';
+
+export const description: INodeProperties[] = [tableLocator, viewLocator, returnAllOption, limitOption(), simplifyOption];
+
+/**
+ * Clay's records endpoint ignores offsets, so a view is read by its record ids (one
+ * request) and then the records in bulk, a chunk of ids at a time, in the view's order.
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
+	const schemas = new Schemas(this);
+	return await perItem(this, items, async (i) => {
+		const table = tableId(this, i);
+		const schema = await schemas.get(table);
+		const view = viewOf(this, i, schema);
+		const limit = readLimit(this, i);
+		const simplify = this.getNodeParameter('simplify', i, true) as boolean;
+		const ids = await api.recordIds(this, table, view.id);
+		const out: IDataObject[] = [];
+		for (const part of chunk(ids.slice(0, limit), READ_CHUNK)) {
+			for (const record of await api.bulkFetch(this, table, part)) out.push(schema.output(record, simplify));
+		}
+		return out;
+	});
+}

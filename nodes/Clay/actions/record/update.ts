@@ -1,0 +1,173 @@
+import { sleep } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { chunk } from '../../../shared/batch';
+import { ServiceError, toNodeError } from '../../../shared/errors';
+import { prepareEachAsync } from '../../../shared/execute';
+import type { ItemResult } from '../../../shared/execute';
+import { api, cellValue } from '../../api';
+import type { ClayRecord } from '../../api';
+import { Schemas } from '../../schema';
+import type { TableSchema } from '../../schema';
+import { batchOptions, READ_CHUNK, idParameter, simplifyOption, tableId, tableLocator } from '../common';
+import { writeRecordsByTable } from './bulk';
+import { cellsProperty, ignoreUnknownOption, readCells } from './cells';
+
+export const description: INodeProperties[] = [
+	tableLocator,
+	{
+		displayName: 'Record ID',
+		name: 'recordId',
+		type: 'string',
+		default: '={{ $json.id }}',
+		required: true,
+		description: 'ID of the record to update (r_…)',
+	},
+	cellsProperty,
+	simplifyOption,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			...batchOptions,
+			ignoreUnknownOption,
+			{
+				displayName: 'Verify',
+				name: 'verify',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to read the records back after updating them and report which updates are not visible yet. Clay applies updates asynchronously: without this, the node only knows they were accepted.',
+			},
+			{
+				displayName: 'Verify Timeout (Seconds)',
+				name: 'verifyTimeout',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 10,
+				description: 'How long to keep re-reading until every update is visible; updates not visible by then are reported, not failed',
+			},
+		],
+	},
+];
+
+interface Write {
+	tableId: string;
+	payload: { id: string; cells: IDataObject };
+}
+
+const sameValue = (sent: unknown, stored: unknown): boolean => {
+	if (sent === stored) return true;
+	if ((sent === null || sent === undefined || sent === '') && (stored === null || stored === undefined || stored === '')) return true;
+	if (typeof sent !== 'object' && typeof stored !== 'object') return String(sent) === String(stored);
+	return JSON.stringify(sent) === JSON.stringify(stored);
+};
+
+/** Field ids of `write` whose stored value differs from what was sent. */
+function notVisible(write: Write, record: ClayRecord | undefined): string[] {
+	return Object.entries(write.payload.cells)
+		.filter(([fieldId, value]) => !sameValue(value, cellValue(record?.cells?.[fieldId])))
+		.map(([fieldId]) => fieldId);
+}
+
+/**
+ * Re-reads the updated records (in bulk, per table) with growing pauses until every update
+ * is visible or the time is up. Returns the last read of each record id, by table.
+ */
+async function verify(ctx: IExecuteFunctions, writes: Map<number, Write>, timeoutMs: number): Promise<Map<string, Map<string, ClayRecord>>> {
+	const started = Date.now();
+	const seen = new Map<string, Map<string, ClayRecord>>();
+	let pending = [...writes.values()];
+	let interval = Math.min(500, timeoutMs);
+	for (;;) {
+		await sleep(Math.max(0, Math.min(interval, timeoutMs - (Date.now() - started))));
+		const byTable = new Map<string, Set<string>>();
+		for (const write of pending) byTable.set(write.tableId, (byTable.get(write.tableId) ?? new Set()).add(write.payload.id));
+		for (const [table, ids] of byTable) {
+			const records = seen.get(table) ?? new Map<string, ClayRecord>();
+			for (const part of chunk([...ids], READ_CHUNK)) {
+				for (const record of await api.bulkFetch(ctx, table, part)) records.set(record.id, record);
+			}
+			seen.set(table, records);
+		}
+		// a record Clay does not have will not show the update: it is not waited for
+		pending = pending.filter((write) => {
+			const record = seen.get(write.tableId)?.get(write.payload.id);
+			return record !== undefined && notVisible(write, record).length > 0;
+		});
+		if (!pending.length || Date.now() - started >= timeoutMs) return seen;
+		interval = Math.min(interval * 1.5, 5000);
+	}
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
+	const schemas = new Schemas(this);
+	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
+	const options = this.getNodeParameter('options', 0, {}) as { verify?: boolean; verifyTimeout?: number };
+
+	const prepared = await prepareEachAsync(this, items, async (i): Promise<Write> => {
+		const table = tableId(this, i);
+		const id = idParameter(this, i);
+		const schema = await schemas.get(table);
+		const ignoreUnknown = (this.getNodeParameter('options.ignoreUnknown', i, false) as boolean) === true;
+		const cells = readCells(this, items[i], i, schema, ignoreUnknown);
+		if (!Object.keys(cells).length) throw new Error(`Item ${i}: no column to update — map at least one column`);
+		return { tableId: table, payload: { id, cells } };
+	});
+
+	const outcomes = await writeRecordsByTable(this, prepared, async (table, records) => {
+		await api.updateRecords(this, table, records);
+		return records.map(() => true);
+	});
+
+	const accepted = new Map<number, Write>();
+	const results: ItemResult[] = prepared.map((write, i) => {
+		if (write instanceof Error) return write;
+		const outcome = outcomes.get(i)!;
+		if (!outcome.ok) return outcome.error;
+		accepted.set(i, write);
+		return {};
+	});
+
+	let seen: Map<string, Map<string, ClayRecord>> | undefined;
+	if (options.verify && accepted.size) {
+		try {
+			seen = await verify(this, accepted, Math.max(0, options.verifyTimeout ?? 10) * 1000);
+		} catch (error) {
+			// the updates were accepted; only reading them back failed
+			const failure = new ServiceError(`The update was accepted, but reading it back failed: ${(error as Error).message}`, {
+				status: error instanceof ServiceError ? error.status : undefined,
+				description: error instanceof ServiceError ? error.details.description : undefined,
+			});
+			if (!this.continueOnFail()) throw toNodeError(this.getNode(), failure, [...accepted.keys()][0]);
+			for (const i of accepted.keys()) results[i] = failure;
+			return results;
+		}
+	}
+
+	for (const [i, write] of accepted) {
+		const schema: TableSchema = await schemas.get(write.tableId);
+		const record = seen?.get(write.tableId)?.get(write.payload.id);
+		if (seen && !record) {
+			results[i] = new ServiceError(`Record ${write.payload.id} was not found in ${schema.describe()}`, {
+				status: 404,
+				description: 'Clay accepted the update but has no record with this ID, so it was dropped. Check the Record ID.',
+			});
+			continue;
+		}
+		const sent: ClayRecord = { id: write.payload.id, tableId: write.tableId, cells: write.payload.cells };
+		const out: IDataObject = seen ? schema.output(record!, simplify) : schema.output(sent, simplify);
+		if (!seen) {
+			out._update = 'enqueued';
+		} else {
+			const missing = notVisible(write, record);
+			out._update = missing.length ? 'not visible yet' : 'visible';
+			if (missing.length) out._notVisible = missing.map((fieldId) => schema.keyOf(fieldId));
+		}
+		results[i] = out;
+	}
+	return results;
+}

@@ -1,0 +1,120 @@
+/**
+ * A table's schema as the node uses it: field names ↔ field ids (cells are keyed by id),
+ * the default view, and records turned into `{field name: value}`.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { api, cellStatus, cellValue, isFinished } from './api';
+import type { ClayField, ClayRecord, ClayTable, ClayView } from './api';
+import type { RequestContext } from '../shared/request';
+
+/** Keys of a simplified record that are not fields. */
+export const RECORD_KEYS = ['id', 'createdAt', 'updatedAt'] as const;
+const RESERVED = new Set<string>([...RECORD_KEYS, '_status', '_errors', '_update', '_notVisible']);
+
+/** Field types whose cells Clay computes (enrichments, formulas): not offered for writing. */
+export const COMPUTED_TYPES = new Set(['action', 'formula']);
+export const ENRICHMENT_TYPES = new Set(['action']);
+
+const fold = (text: string) => text.trim().toLowerCase();
+
+export class TableSchema {
+	private readonly byId = new Map<string, ClayField>();
+	private readonly byName = new Map<string, ClayField>();
+	private readonly byFoldedName = new Map<string, ClayField | null>();
+	/** Output key of each field id: its name, or `name (id)` when the name is taken. */
+	private readonly keys = new Map<string, string>();
+
+	constructor(readonly table: ClayTable) {
+		const used = new Set<string>(RESERVED);
+		for (const field of table.fields) {
+			this.byId.set(field.id, field);
+			if (!this.byName.has(field.name)) this.byName.set(field.name, field);
+			const folded = fold(field.name);
+			// a folded name shared by two fields is ambiguous: only an exact name or the id finds them
+			this.byFoldedName.set(folded, this.byFoldedName.has(folded) ? null : field);
+			const key = used.has(field.name) ? `${field.name} (${field.id})` : field.name;
+			used.add(key);
+			this.keys.set(field.id, key);
+		}
+	}
+
+	get id(): string {
+		return this.table.id;
+	}
+
+	/** A field by id, exact name, or name ignoring case and surrounding spaces. */
+	resolve(nameOrId: string): ClayField | undefined {
+		return this.byId.get(nameOrId) ?? this.byName.get(nameOrId) ?? this.byFoldedName.get(fold(nameOrId)) ?? undefined;
+	}
+
+	/** The field names, for messages: "Name, Domain, Score". */
+	fieldNames(filter: (field: ClayField) => boolean = () => true): string {
+		const names = this.table.fields.filter(filter).map((field) => field.name);
+		if (!names.length) return '(none)';
+		return names.length > 40 ? `${names.slice(0, 40).join(', ')}, … (${names.length} in all)` : names.join(', ');
+	}
+
+	describe(): string {
+		return this.table.name ? `table "${this.table.name}" (${this.table.id})` : `table ${this.table.id}`;
+	}
+
+	/** The key a field's value has in simplified output. */
+	keyOf(fieldId: string): string {
+		return this.keys.get(fieldId) ?? fieldId;
+	}
+
+	nameOf(fieldId: string): string {
+		return this.byId.get(fieldId)?.name ?? fieldId;
+	}
+
+	/** The view named "All rows", else the first view. */
+	defaultView(): ClayView | undefined {
+		return this.table.views.find((view) => fold(view.name) === 'all rows') ?? this.table.views[0];
+	}
+
+	/**
+	 * `{id, <field name>: value, …, createdAt, updatedAt}`; cells whose run has not finished
+	 * are listed in `_status`, cells that ended in `ERROR_…` in `_errors` (by field name).
+	 */
+	simplify(record: ClayRecord, extraStatus?: Record<string, string>): IDataObject {
+		const out: IDataObject = { id: record.id };
+		const pending: IDataObject = {};
+		const errors: IDataObject = {};
+		const cells = record.cells ?? {};
+		for (const [fieldId, cell] of Object.entries(cells)) {
+			const key = this.keyOf(fieldId);
+			out[key] = cellValue(cell) as IDataObject[string];
+			const status = cellStatus(cell);
+			if (status?.startsWith('ERROR_')) errors[key] = status;
+			else if (status !== undefined && !isFinished(status)) pending[key] = status;
+		}
+		for (const [fieldId, status] of Object.entries(extraStatus ?? {})) pending[this.keyOf(fieldId)] = status;
+		if (record.createdAt) out.createdAt = record.createdAt;
+		if (record.updatedAt) out.updatedAt = record.updatedAt;
+		if (Object.keys(pending).length) out._status = pending;
+		if (Object.keys(errors).length) out._errors = errors;
+		return out;
+	}
+
+	output(record: ClayRecord, simplify: boolean): IDataObject {
+		return simplify ? this.simplify(record) : (record as unknown as IDataObject);
+	}
+}
+
+/** Schemas read once per execution per table (a new instance per execution: no module state). */
+export class Schemas {
+	private readonly cache = new Map<string, Promise<TableSchema>>();
+
+	constructor(private readonly ctx: RequestContext) {}
+
+	async get(tableId: string): Promise<TableSchema> {
+		let schema = this.cache.get(tableId);
+		if (!schema) {
+			schema = api.getTable(this.ctx, tableId).then((table) => new TableSchema(table));
+			// a failed read is kept too: the same failure (expired session, unknown table) would repeat for every item
+			this.cache.set(tableId, schema);
+		}
+		return await schema;
+	}
+}
