@@ -1,0 +1,37 @@
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { runOperation } from '../shared/execute';
+import { operations, properties } from './actions';
+import { justPaid } from './api';
+import { listSearch, loadOptions, resourceMapping } from './methods';
+
+export class JustPaid implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'JustPaid',
+		name: 'justPaid',
+		icon: { light: 'file:justpaid.svg', dark: 'file:justpaid.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Keep workflow state, lookups, dedup keys and queues in JustPaid Workflows data tables',
+		defaults: { name: 'JustPaid' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'justPaidApi', required: true }],
+		properties,
+	};
+
+	methods = { listSearch, loadOptions, resourceMapping };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const entry = operations[resource]?.[operation];
+		if (!entry) {
+			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		}
+		return await runOperation.call(this, justPaid, entry);
+	}
+}

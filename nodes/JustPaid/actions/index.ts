@@ -1,0 +1,81 @@
+/** Every JustPaid operation, and the resource/operation selectors built from them. */
+import type { INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import type { Operation } from '../../shared/execute';
+import * as rowCreate from './row/create';
+import * as rowDelete from './row/delete';
+import * as rowFind from './row/find';
+import * as rowGetMany from './row/getMany';
+import * as rowUpdate from './row/update';
+import * as rowUpsert from './row/upsert';
+import * as tableCreate from './table/create';
+import * as tableDelete from './table/delete';
+import * as tableGet from './table/get';
+import * as tableGetMany from './table/getMany';
+import * as tableUpdate from './table/update';
+
+interface OperationEntry extends Operation {
+	name: string;
+	action: string;
+	summary: string;
+}
+
+function op(module: Operation, name: string, action: string, summary: string): OperationEntry {
+	return { ...module, name, action, summary };
+}
+
+export const operations: Record<string, Record<string, OperationEntry>> = {
+	row: {
+		create: op(rowCreate, 'Create', 'Create rows', 'Create one row per input item, paced to the write rate'),
+		getMany: op(rowGetMany, 'Get Many', 'Get many rows', 'List the rows of a table, optionally where a column equals a value'),
+		find: op(rowFind, 'Find', 'Find rows', 'Find the first or all rows where a column equals a value'),
+		update: op(rowUpdate, 'Update', 'Update rows', 'Merge values into a row, or replace its data'),
+		upsert: op(rowUpsert, 'Upsert', 'Create or update rows', 'Merge into the row whose column matches, or create one'),
+		delete: op(rowDelete, 'Delete', 'Delete rows', 'Delete rows by ID'),
+	},
+	table: {
+		create: op(tableCreate, 'Create', 'Create a table', 'Create a table with its columns'),
+		get: op(tableGet, 'Get', 'Get a table', 'Get a table with its columns and row count'),
+		getMany: op(tableGetMany, 'Get Many', 'Get many tables', 'List the tables of the company'),
+		update: op(tableUpdate, 'Update', 'Update a table', 'Rename a table, change its description, row cap or columns'),
+		delete: op(tableDelete, 'Delete', 'Delete a table', 'Delete a table and its rows'),
+	},
+};
+
+const resources: Array<[string, string]> = [
+	['Row', 'row'],
+	['Table', 'table'],
+];
+
+const defaults: Record<string, string> = { row: 'create', table: 'create' };
+
+export const properties: INodeProperties[] = [
+	{
+		displayName: 'Resource',
+		name: 'resource',
+		type: 'options',
+		noDataExpression: true,
+		default: 'row',
+		options: resources.map(([name, value]) => ({ name, value })),
+	},
+	...resources.map(([, resource]): INodeProperties => {
+		const operationDefault = defaults[resource];
+		return {
+			displayName: 'Operation',
+			name: 'operation',
+			type: 'options',
+			noDataExpression: true,
+			displayOptions: { show: { resource: [resource] } },
+			default: operationDefault,
+			options: Object.entries(operations[resource])
+				.map(([value, entry]) => ({ name: entry.name, value, action: entry.action, description: entry.summary }))
+				.sort((a, b) => a.name.localeCompare(b.name)),
+		};
+	}),
+	...Object.entries(operations).flatMap(([resource, byOperation]) =>
+		Object.entries(byOperation).flatMap(([operation, entry]) =>
+			updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, entry.description),
+		),
+	),
+];

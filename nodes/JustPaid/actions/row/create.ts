@@ -1,0 +1,53 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { prepareEachAsync } from '../../../shared/execute';
+import type { ItemResult } from '../../../shared/execute';
+import { api, rowOutput } from '../../api';
+import { readWriteOptions, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
+import { Session } from './session';
+import { checkRow, readRowValues, rowValuesProperty, valueOptions } from './values';
+
+export const description: INodeProperties[] = [
+	tableLocator,
+	rowValuesProperty('add'),
+	simplifyOption,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...valueOptions, ...writeOptions],
+	},
+];
+
+/**
+ * One row per item. JustPaid has no bulk create, so the creates are paced to the write rate.
+ * A create is not idempotent: it is retried only when JustPaid surely did not get it.
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
+	const session = new Session(this, readWriteOptions(this));
+	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
+
+	const prepared = await prepareEachAsync(this, items, async (i): Promise<{ tableId: string; data: IDataObject }> => {
+		const table = tableId(this, i);
+		const columns = await session.columns(table);
+		const data = checkRow(this, columns, readRowValues(this, items[i], i, columns), i, true);
+		return { tableId: table, data };
+	});
+
+	const preset = new Map<number, ItemResult>();
+	const ready: number[] = [];
+	prepared.forEach((entry, i) => (entry instanceof Error ? preset.set(i, entry) : ready.push(i)));
+
+	return await session.runGroups(
+		items.length,
+		ready.map((i) => [i]),
+		async (i) => {
+			const { tableId: table, data } = prepared[i] as { tableId: string; data: IDataObject };
+			const row = await session.write(i, async () => await api.createRow(this, table, data), { tableId: table });
+			return rowOutput(row, simplify);
+		},
+		preset,
+	);
+}

@@ -1,0 +1,50 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { prepareEach } from '../../../shared/execute';
+import type { ItemResult } from '../../../shared/execute';
+import { api } from '../../api';
+import { readWriteOptions, rowIdProperty, tableId, tableLocator, writeOptions } from '../common';
+import { groupBy, Session } from './session';
+
+export const description: INodeProperties[] = [
+	tableLocator,
+	rowIdProperty,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: writeOptions,
+	},
+];
+
+/** One DELETE per item (idempotent, so retried on 5xx and dropped connections), paced to the write rate. */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
+	const session = new Session(this, readWriteOptions(this));
+	const prepared = prepareEach(this, items, (i) => {
+		const table = tableId(this, i);
+		const rowId = String(this.getNodeParameter('rowId', i, '') ?? '').trim();
+		if (!rowId) throw new Error(`Item ${i}: "Row ID" is empty`);
+		return { tableId: table, rowId };
+	});
+
+	const preset = new Map<number, ItemResult>();
+	const ready: number[] = [];
+	prepared.forEach((entry, i) => (entry instanceof Error ? preset.set(i, entry) : ready.push(i)));
+	const groups = groupBy(ready, (i) => {
+		const entry = prepared[i] as { tableId: string; rowId: string };
+		return `${entry.tableId}\n${entry.rowId}`;
+	});
+
+	return await session.runGroups(
+		items.length,
+		groups,
+		async (i) => {
+			const { tableId: table, rowId } = prepared[i] as { tableId: string; rowId: string };
+			await session.write(i, async () => await api.deleteRow(this, table, rowId));
+			return { id: rowId, tableId: table, deleted: true };
+		},
+		preset,
+	);
+}

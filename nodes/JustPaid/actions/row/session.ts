@@ -1,0 +1,298 @@
+/**
+ * What one execution of a row operation keeps: the tables it read (once each), an index of
+ * their rows (read once each, paged at 100, and kept up to date with the node's own writes),
+ * the write pacer, and which tables turned out full. Nothing here outlives the execution:
+ * n8n may run the next one on another worker.
+ */
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { mapConcurrent } from '../../../shared/batch';
+import { ServiceError, toNodeError } from '../../../shared/errors';
+import type { ItemResult } from '../../../shared/execute';
+import { Pacer } from '../../../shared/pace';
+import { allRows, api, columnsOf, tableFullAnswer } from '../../api';
+import type { Column, Row, Table } from '../../api';
+
+/** An item that was not sent because of an earlier failure. */
+export class NotSentError extends ServiceError {
+	readonly notSent = true;
+}
+
+/** The text key two values match on: 42 and "42" match; objects by their JSON. */
+export function matchKey(value: unknown): string | undefined {
+	if (value === undefined || value === null || value === '') return undefined;
+	if (typeof value === 'object') return `j:${stableJson(value)}`;
+	return `v:${String(value)}`;
+}
+
+function stableJson(value: unknown): string {
+	if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+	if (value && typeof value === 'object') {
+		const entries = Object.entries(value as Record<string, unknown>)
+			.filter(([, v]) => v !== undefined)
+			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+	}
+	return JSON.stringify(value) ?? 'null';
+}
+
+/** The rows of one table in list order, by ID and by the value of any column. */
+export class RowIndex {
+	private readonly rows = new Map<string, Row>();
+	private readonly order = new Map<string, number>();
+	private readonly byColumn = new Map<string, Map<string, string[]>>();
+	private next = 0;
+
+	constructor(rows: Iterable<Row>) {
+		for (const row of rows) this.put(row);
+	}
+
+	get(rowId: string): Row | undefined {
+		return this.rows.get(rowId);
+	}
+
+	/** Rows whose `column` matches `value`, in list order. */
+	find(column: string, value: unknown): Row[] {
+		const key = matchKey(value);
+		if (key === undefined) return [];
+		return (this.column(column).get(key) ?? []).map((id) => this.rows.get(id)!);
+	}
+
+	/** Adds a row (at the end) or replaces it (keeping its place), updating every column map. */
+	put(row: Row): void {
+		const old = this.rows.get(row.id);
+		if (!this.order.has(row.id)) this.order.set(row.id, this.next++);
+		this.rows.set(row.id, row);
+		for (const [column, map] of this.byColumn) {
+			const before = old ? matchKey(old.data?.[column]) : undefined;
+			const after = matchKey(row.data?.[column]);
+			if (before === after && old) continue;
+			if (before !== undefined) this.remove(map, before, row.id);
+			if (after !== undefined) this.insert(map, after, row.id);
+		}
+	}
+
+	private column(column: string): Map<string, string[]> {
+		let map = this.byColumn.get(column);
+		if (!map) {
+			map = new Map();
+			for (const row of this.rows.values()) {
+				const key = matchKey(row.data?.[column]);
+				if (key === undefined) continue;
+				const list = map.get(key) ?? [];
+				list.push(row.id);
+				map.set(key, list);
+			}
+			this.byColumn.set(column, map);
+		}
+		return map;
+	}
+
+	private remove(map: Map<string, string[]>, key: string, rowId: string): void {
+		const list = (map.get(key) ?? []).filter((id) => id !== rowId);
+		if (list.length) map.set(key, list);
+		else map.delete(key);
+	}
+
+	private insert(map: Map<string, string[]>, key: string, rowId: string): void {
+		const list = map.get(key) ?? [];
+		const at = this.order.get(rowId)!;
+		let i = list.length;
+		while (i > 0 && this.order.get(list[i - 1])! > at) i--;
+		list.splice(i, 0, rowId);
+		map.set(key, list);
+	}
+}
+
+export interface TableFull {
+	limit?: number;
+	itemIndex: number;
+}
+
+export class Session {
+	readonly continueOnFail: boolean;
+	private readonly tables = new Map<string, Promise<Table>>();
+	private readonly known = new Map<string, Table>();
+	private readonly indexes = new Map<string, Promise<RowIndex>>();
+	private readonly full = new Map<string, TableFull>();
+	private pacer?: Pacer;
+	private stoppedBy?: number;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly pacing: { writesPerMinute: number; concurrency: number } = { writesPerMinute: 100, concurrency: 1 },
+	) {
+		this.continueOnFail = ctx.continueOnFail();
+	}
+
+	/** The table, read once per execution. */
+	async table(tableId: string): Promise<Table> {
+		let table = this.tables.get(tableId);
+		if (!table) {
+			table = api.getTable(this.ctx, tableId).then((read) => {
+				this.known.set(tableId, read);
+				return read;
+			});
+			this.tables.set(tableId, table);
+		}
+		return await table;
+	}
+
+	async columns(tableId: string): Promise<Column[]> {
+		return columnsOf(await this.table(tableId));
+	}
+
+	/** Every row of the table, read once per execution (paged at 100). */
+	async index(tableId: string): Promise<RowIndex> {
+		let index = this.indexes.get(tableId);
+		if (!index) {
+			index = (async () => {
+				const table = await this.table(tableId);
+				const rows: Row[] = [];
+				for await (const page of allRows(this.ctx, tableId, typeof table.rowCount === 'number' ? table.rowCount : undefined)) {
+					rows.push(...page);
+				}
+				return new RowIndex(rows);
+			})();
+			this.indexes.set(tableId, index);
+		}
+		return await index;
+	}
+
+	/** `"Name" (id)` when the table was read, else its ID. */
+	tableLabel(tableId: string): string {
+		const name = this.known.get(tableId)?.name;
+		return name ? `"${name}" (${tableId})` : tableId;
+	}
+
+	private async getPacer(): Promise<Pacer> {
+		if (!this.pacer) {
+			// The window comes from the credential: 60 s for JustPaid, shorter for a sandbox.
+			const credentials = await this.ctx.getCredentials('justPaidApi');
+			const seconds = Number(credentials.rateWindowSeconds ?? 60);
+			const windowMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000;
+			this.pacer ??= new Pacer({ limit: this.pacing.writesPerMinute, windowMs, concurrency: this.pacing.concurrency });
+		}
+		return this.pacer;
+	}
+
+	private fullMessage(tableId: string, limit?: number): string {
+		return `Table ${this.tableLabel(tableId)} is full: it has reached its maximum row limit${limit !== undefined ? ` of ${limit}` : ''}`;
+	}
+
+	/** Why a write must not be sent now, if it must not. */
+	private blocked(create?: { tableId: string }): NotSentError | undefined {
+		if (this.stoppedBy !== undefined) {
+			return new NotSentError(`Not sent: item ${this.stoppedBy} failed and Continue On Fail is off`);
+		}
+		const full = create ? this.full.get(create.tableId) : undefined;
+		if (full && create) {
+			return new NotSentError(`Not sent: ${this.fullMessage(create.tableId, full.limit)}`, {
+				description: `JustPaid refused the row of item ${full.itemIndex} because the table is full, so this item's row was not sent and NOT created. Raise Max Rows (Table → Update, up to 100,000) or delete rows, then run the failed items again.`,
+			});
+		}
+		return undefined;
+	}
+
+	/**
+	 * Sends one write for an item through the pacer. `create` marks a row create: once a
+	 * create of that table was refused as full, the others are not sent. After a failure
+	 * without Continue On Fail, nothing more is sent.
+	 */
+	async write<T>(itemIndex: number, send: () => Promise<T>, create?: { tableId: string }): Promise<T> {
+		const early = this.blocked(create);
+		if (early) throw early;
+		const pacer = await this.getPacer();
+		let failure: unknown;
+		try {
+			return await pacer.run(send, () => this.blocked(create));
+		} catch (error) {
+			failure = error;
+		}
+		throw this.describeWriteFailure(failure, itemIndex, pacer, create);
+	}
+
+	/** A create refused because the table is full marks the table, and says so naming it. */
+	private describeWriteFailure(error: unknown, itemIndex: number, pacer: Pacer, create?: { tableId: string }): unknown {
+		const answer = create ? tableFullAnswer(error) : undefined;
+		if (!create || !answer) return error;
+		if (!this.full.has(create.tableId)) this.full.set(create.tableId, { limit: answer.limit, itemIndex });
+		pacer.poke();
+		const limit = answer.limit ?? this.full.get(create.tableId)?.limit;
+		return new ServiceError(this.fullMessage(create.tableId, limit), {
+			status: 400,
+			body: (error as ServiceError).details.body,
+			description:
+				'JustPaid refused the row (400 BAD_REQUEST: "Table has reached its maximum row limit"), so it was not created, and the remaining creates for this table are not sent. Raise Max Rows (Table → Update, up to 100,000) or delete rows, then run the failed items again.',
+		});
+	}
+
+	/** After a failure without Continue On Fail: nothing more is sent. */
+	stop(itemIndex: number): void {
+		if (this.stoppedBy === undefined) this.stoppedBy = itemIndex;
+		this.pacer?.poke();
+	}
+
+	/**
+	 * Runs `step` for the items of each group in order (groups side by side, up to the
+	 * concurrency) and returns one result per item (`preset` fills the others, e.g. items that
+	 * failed their checks). A failure without Continue On Fail stops the sending and is thrown
+	 * for its item once the writes in flight are done. After a failed write, the later items of
+	 * its group are not sent: they would work on a row whose state is unknown.
+	 */
+	async runGroups(
+		count: number,
+		groups: number[][],
+		step: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+		preset: Map<number, ItemResult> = new Map(),
+	): Promise<ItemResult[]> {
+		const results: ItemResult[] = Array.from({ length: count }, (_v, i) => preset.get(i) ?? []);
+		await mapConcurrent(groups, this.pacing.concurrency, async (group) => {
+			let failedAt: number | undefined;
+			for (const itemIndex of group) {
+				if (failedAt !== undefined) {
+					results[itemIndex] = new NotSentError(`Not sent: item ${failedAt}, for the same row, failed, so the row's state is unknown`, {
+						description: 'Run this item again once the failed item is resolved.',
+					});
+					continue;
+				}
+				try {
+					results[itemIndex] = await step(itemIndex);
+				} catch (error) {
+					results[itemIndex] = error as Error;
+					if (error instanceof NotSentError) continue;
+					// A value refused by the node's own checks sent nothing: the row's state is still known.
+					if (!(error instanceof NodeOperationError)) failedAt = itemIndex;
+					if (!this.continueOnFail) this.stop(itemIndex);
+				}
+			}
+		});
+		if (!this.continueOnFail) {
+			const first = results.findIndex((result) => result instanceof Error && !(result instanceof NotSentError));
+			if (first !== -1) throw toNodeError(this.ctx.getNode(), results[first], first);
+		}
+		return results;
+	}
+}
+
+/** Groups item indexes by a key (in order of first appearance); items without a key stand alone. */
+export function groupBy(indexes: number[], keyOf: (itemIndex: number) => string | undefined): number[][] {
+	const groups = new Map<string, number[]>();
+	const out: number[][] = [];
+	for (const index of indexes) {
+		const key = keyOf(index);
+		if (key === undefined) {
+			out.push([index]);
+			continue;
+		}
+		let group = groups.get(key);
+		if (!group) {
+			group = [];
+			groups.set(key, group);
+			out.push(group);
+		}
+		group.push(index);
+	}
+	return out;
+}

@@ -1,0 +1,90 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
+
+import { prepareEachAsync } from '../../../shared/execute';
+import type { ItemResult } from '../../../shared/execute';
+import { api, rowOutput } from '../../api';
+import type { Column, Row } from '../../api';
+import { readWriteOptions, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
+import { groupBy, matchKey, Session } from './session';
+import type { RowIndex } from './session';
+import { skipUnchangedOption } from './update';
+import { checkRequired, checkRow, readRowValues, rowValuesProperty, sameJson, valueOptions } from './values';
+
+export const description: INodeProperties[] = [
+	tableLocator,
+	rowValuesProperty('upsert'),
+	simplifyOption,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...valueOptions, skipUnchangedOption, ...writeOptions],
+	},
+];
+
+interface Prepared {
+	tableId: string;
+	column: string;
+	key: string;
+	data: IDataObject;
+	columns: Column[];
+	index: RowIndex;
+}
+
+/**
+ * JustPaid has no upsert: the node reads every row of the table once per execution (paged at
+ * 100) into an index by the match column, then per item merges into the first matching row
+ * or creates one. The index follows the node's own writes, and items with the same match
+ * value go one after the other, so two items with one key never create two rows.
+ */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
+	const session = new Session(this, readWriteOptions(this));
+	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
+	const skipUnchanged = (this.getNodeParameter('options.skipUnchanged', 0, true) as boolean) !== false;
+
+	const prepared = await prepareEachAsync(this, items, async (i): Promise<Prepared> => {
+		const table = tableId(this, i);
+		const mapper = this.getNodeParameter('columns', i) as ResourceMapperValue;
+		const column = String(mapper?.matchingColumns?.[0] ?? '').trim();
+		if (!column) throw new Error(`Item ${i}: choose the column to match on (under "Columns")`);
+		const columns = await session.columns(table);
+		const data = checkRow(this, columns, readRowValues(this, items[i], i, columns), i, false);
+		const key = matchKey(data[column]);
+		if (key === undefined) throw new Error(`Item ${i}: \`${column}\`, the column to match on, has no value`);
+		return { tableId: table, column, key, data, columns, index: await session.index(table) };
+	});
+
+	const preset = new Map<number, ItemResult>();
+	const ready: number[] = [];
+	prepared.forEach((entry, i) => (entry instanceof Error ? preset.set(i, entry) : ready.push(i)));
+	const groups = groupBy(ready, (i) => {
+		const entry = prepared[i] as Prepared;
+		return `${entry.tableId}\n${entry.column}\n${entry.key}`;
+	});
+
+	const output = (row: Row, action: 'created' | 'updated' | 'unchanged') => ({ ...rowOutput(row, simplify), _action: action });
+
+	return await session.runGroups(
+		items.length,
+		groups,
+		async (i) => {
+			const { tableId: table, column, data, columns, index } = prepared[i] as Prepared;
+			const [current] = index.find(column, data[column]);
+			if (current) {
+				const merged = { ...(current.data ?? {}), ...data };
+				checkRequired(this, columns, merged, i);
+				if (skipUnchanged && sameJson(merged, current.data ?? {})) return output(current, 'unchanged');
+				const row = await session.write(i, async () => await api.replaceRow(this, table, current.id, merged));
+				index.put(row);
+				return output(row, 'updated');
+			}
+			checkRequired(this, columns, data, i);
+			const row = await session.write(i, async () => await api.createRow(this, table, data), { tableId: table });
+			index.put(row);
+			return output(row, 'created');
+		},
+		preset,
+	);
+}
