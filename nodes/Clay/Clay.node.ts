@@ -1,7 +1,7 @@
-import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { runOperation } from '../shared/execute';
+import { route } from '../shared/router';
 import { operations, properties } from './actions';
 import { clay } from './api';
 import { listSearch, loadOptions, resourceMapping } from './methods';
@@ -26,12 +26,6 @@ export class Clay implements INodeType {
 	methods = { listSearch, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const resource = this.getNodeParameter('resource', 0) as string;
-		const operation = this.getNodeParameter('operation', 0) as string;
-		const entry = operations[resource]?.[operation];
-		if (!entry) {
-			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-		}
-		return await runOperation.call(this, clay, entry);
+		return await route.call(this, clay, operations);
 	}
 }

@@ -1,8 +1,8 @@
 /** Every Clay operation, and the resource/operation selectors built from them. */
 import type { INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { Operation } from '../../shared/execute';
+import { op, resourceProperties } from '../../shared/router';
+import type { Operations } from '../../shared/router';
 import * as enrichmentRun from './enrichment/run';
 import * as recordAdd from './record/add';
 import * as recordCount from './record/count';
@@ -17,17 +17,7 @@ import * as sourceGetMany from './source/getMany';
 import * as tableGet from './table/get';
 import * as tableGetMany from './table/getMany';
 
-interface OperationEntry extends Operation {
-	name: string;
-	action: string;
-	summary: string;
-}
-
-function op(module: Operation, name: string, action: string, summary: string): OperationEntry {
-	return { ...module, name, action, summary };
-}
-
-export const operations: Record<string, Record<string, OperationEntry>> = {
+export const operations: Operations = {
 	record: {
 		add: op(recordAdd, 'Add', 'Add records', 'Add one record per input item, in batches'),
 		update: op(recordUpdate, 'Update', 'Update records', 'Update records by ID, in batches'),
@@ -51,41 +41,9 @@ export const operations: Record<string, Record<string, OperationEntry>> = {
 	},
 };
 
-const resources: Array<[string, string]> = [
-	['Record', 'record'],
-	['Enrichment', 'enrichment'],
-	['Table', 'table'],
-	['Source', 'source'],
-];
-
-const defaults: Record<string, string> = { record: 'add', enrichment: 'run', table: 'get', source: 'getMany' };
-
-export const properties: INodeProperties[] = [
-	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		default: 'record',
-		options: resources.map(([name, value]) => ({ name, value })),
-	},
-	...resources.map(([, resource]): INodeProperties => {
-		const operationDefault = defaults[resource];
-		return {
-			displayName: 'Operation',
-			name: 'operation',
-			type: 'options',
-			noDataExpression: true,
-			displayOptions: { show: { resource: [resource] } },
-			default: operationDefault,
-			options: Object.entries(operations[resource])
-				.map(([value, entry]) => ({ name: entry.name, value, action: entry.action, description: entry.summary }))
-				.sort((a, b) => a.name.localeCompare(b.name)),
-		};
-	}),
-	...Object.entries(operations).flatMap(([resource, byOperation]) =>
-		Object.entries(byOperation).flatMap(([operation, entry]) =>
-			updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, entry.description),
-		),
-	),
-];
+export const properties: INodeProperties[] = resourceProperties([
+	{ name: 'Record', value: 'record', defaultOperation: 'add' },
+	{ name: 'Enrichment', value: 'enrichment', defaultOperation: 'run' },
+	{ name: 'Table', value: 'table', defaultOperation: 'get' },
+	{ name: 'Source', value: 'source', defaultOperation: 'getMany' },
+], operations);

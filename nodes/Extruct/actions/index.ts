@@ -1,8 +1,8 @@
 /** Every Extruct operation, and the resource/operation selectors built from them. */
 import type { INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { Operation } from '../../shared/execute';
+import { op, resourceProperties } from '../../shared/router';
+import type { Operations } from '../../shared/router';
 import * as columnAdd from './column/add';
 import * as columnDelete from './column/delete';
 import * as columnUpdate from './column/update';
@@ -19,17 +19,7 @@ import * as tableGet from './table/get';
 import * as tableGetMany from './table/getMany';
 import * as tableUpdate from './table/update';
 
-interface OperationEntry extends Operation {
-	name: string;
-	action: string;
-	summary: string;
-}
-
-function op(module: Operation, name: string, action: string, summary: string): OperationEntry {
-	return { ...module, name, action, summary };
-}
-
-export const operations: Record<string, Record<string, OperationEntry>> = {
+export const operations: Operations = {
 	row: {
 		add: op(rowAdd, 'Add', 'Add rows', 'Add one row per input item, in batches'),
 		update: op(rowUpdate, 'Update', 'Update rows', 'Update rows by ID, in batches'),
@@ -55,41 +45,9 @@ export const operations: Record<string, Record<string, OperationEntry>> = {
 	},
 };
 
-const resources: Array<[string, string]> = [
-	['Row', 'row'],
-	['Enrichment', 'enrichment'],
-	['Table', 'table'],
-	['Column', 'column'],
-];
-
-const defaults: Record<string, string> = { row: 'add', enrichment: 'run', table: 'create', column: 'add' };
-
-export const properties: INodeProperties[] = [
-	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		default: 'row',
-		options: resources.map(([name, value]) => ({ name, value })),
-	},
-	...resources.map(([, resource]): INodeProperties => {
-		const operationDefault = defaults[resource];
-		return {
-			displayName: 'Operation',
-			name: 'operation',
-			type: 'options',
-			noDataExpression: true,
-			displayOptions: { show: { resource: [resource] } },
-			default: operationDefault,
-			options: Object.entries(operations[resource])
-				.map(([value, entry]) => ({ name: entry.name, value, action: entry.action, description: entry.summary }))
-				.sort((a, b) => a.name.localeCompare(b.name)),
-		};
-	}),
-	...Object.entries(operations).flatMap(([resource, byOperation]) =>
-		Object.entries(byOperation).flatMap(([operation, entry]) =>
-			updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, entry.description),
-		),
-	),
-];
+export const properties: INodeProperties[] = resourceProperties([
+	{ name: 'Row', value: 'row', defaultOperation: 'add' },
+	{ name: 'Enrichment', value: 'enrichment', defaultOperation: 'run' },
+	{ name: 'Table', value: 'table', defaultOperation: 'create' },
+	{ name: 'Column', value: 'column', defaultOperation: 'add' },
+], operations);

@@ -1,8 +1,8 @@
 /** Every JustPaid operation, and the resource/operation selectors built from them. */
 import type { INodeProperties } from 'n8n-workflow';
-import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { Operation } from '../../shared/execute';
+import { op, resourceProperties } from '../../shared/router';
+import type { Operations } from '../../shared/router';
 import * as rowCreate from './row/create';
 import * as rowDelete from './row/delete';
 import * as rowFind from './row/find';
@@ -15,17 +15,7 @@ import * as tableGet from './table/get';
 import * as tableGetMany from './table/getMany';
 import * as tableUpdate from './table/update';
 
-interface OperationEntry extends Operation {
-	name: string;
-	action: string;
-	summary: string;
-}
-
-function op(module: Operation, name: string, action: string, summary: string): OperationEntry {
-	return { ...module, name, action, summary };
-}
-
-export const operations: Record<string, Record<string, OperationEntry>> = {
+export const operations: Operations = {
 	row: {
 		create: op(rowCreate, 'Create', 'Create rows', 'Create one row per input item, paced to the write rate'),
 		getMany: op(rowGetMany, 'Get Many', 'Get many rows', 'List the rows of a table, optionally where a column equals a value'),
@@ -43,39 +33,7 @@ export const operations: Record<string, Record<string, OperationEntry>> = {
 	},
 };
 
-const resources: Array<[string, string]> = [
-	['Row', 'row'],
-	['Table', 'table'],
-];
-
-const defaults: Record<string, string> = { row: 'create', table: 'create' };
-
-export const properties: INodeProperties[] = [
-	{
-		displayName: 'Resource',
-		name: 'resource',
-		type: 'options',
-		noDataExpression: true,
-		default: 'row',
-		options: resources.map(([name, value]) => ({ name, value })),
-	},
-	...resources.map(([, resource]): INodeProperties => {
-		const operationDefault = defaults[resource];
-		return {
-			displayName: 'Operation',
-			name: 'operation',
-			type: 'options',
-			noDataExpression: true,
-			displayOptions: { show: { resource: [resource] } },
-			default: operationDefault,
-			options: Object.entries(operations[resource])
-				.map(([value, entry]) => ({ name: entry.name, value, action: entry.action, description: entry.summary }))
-				.sort((a, b) => a.name.localeCompare(b.name)),
-		};
-	}),
-	...Object.entries(operations).flatMap(([resource, byOperation]) =>
-		Object.entries(byOperation).flatMap(([operation, entry]) =>
-			updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, entry.description),
-		),
-	),
-];
+export const properties: INodeProperties[] = resourceProperties([
+	{ name: 'Row', value: 'row', defaultOperation: 'create' },
+	{ name: 'Table', value: 'table', defaultOperation: 'create' },
+], operations);

@@ -1,0 +1,76 @@
+/**
+ * Resource / operation plumbing every action node shares: the selectors built from a table
+ * of operations, and the router that runs the chosen one.
+ */
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { runOperation } from './execute';
+import type { Operation } from './execute';
+import type { ServiceDefinition } from './request';
+
+export interface OperationEntry extends Operation {
+	/** Shown in the Operation selector. */
+	name: string;
+	/** Shown in the node panel's action list, e.g. "Add rows". */
+	action: string;
+	summary: string;
+}
+
+export type Operations = Record<string, Record<string, OperationEntry>>;
+
+export function op(module: Operation, name: string, action: string, summary: string): OperationEntry {
+	return { ...module, name, action, summary };
+}
+
+export interface ResourceEntry {
+	name: string;
+	value: string;
+	/** The operation selected when the resource is picked. */
+	defaultOperation: string;
+}
+
+/** Resource selector, one Operation selector per resource, then every operation's parameters. */
+export function resourceProperties(resources: ResourceEntry[], operations: Operations): INodeProperties[] {
+	const defaultResource = resources[0].value;
+	return [
+		{
+			displayName: 'Resource',
+			name: 'resource',
+			type: 'options',
+			noDataExpression: true,
+			default: defaultResource,
+			options: resources.map(({ name, value }) => ({ name, value })),
+		},
+		...resources.map((resource): INodeProperties => {
+			const operationDefault = resource.defaultOperation;
+			return {
+				displayName: 'Operation',
+				name: 'operation',
+				type: 'options',
+				noDataExpression: true,
+				displayOptions: { show: { resource: [resource.value] } },
+				default: operationDefault,
+				options: Object.entries(operations[resource.value])
+					.map(([value, entry]) => ({ name: entry.name, value, action: entry.action, description: entry.summary }))
+					.sort((a, b) => a.name.localeCompare(b.name)),
+			};
+		}),
+		...Object.entries(operations).flatMap(([resource, byOperation]) =>
+			Object.entries(byOperation).flatMap(([operation, entry]) =>
+				updateDisplayOptions({ show: { resource: [resource], operation: [operation] } }, entry.description),
+			),
+		),
+	];
+}
+
+/** Runs the operation chosen in the node's Resource and Operation parameters. */
+export async function route(this: IExecuteFunctions, service: ServiceDefinition, operations: Operations): Promise<INodeExecutionData[][]> {
+	const resource = this.getNodeParameter('resource', 0) as string;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const entry = operations[resource]?.[operation];
+	if (!entry) {
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+	}
+	return await runOperation.call(this, service, entry);
+}
