@@ -1,49 +1,25 @@
 /** Parameters and helpers several Clay operations share. */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { batchOptions as sharedBatchOptions, tableLocator as sharedTableLocator } from '../../shared/properties';
 import { toList } from '../../shared/validate';
+
+export { batchSettings, limitOption, readLimit, returnAllOption } from '../../shared/properties';
 import type { ClayView } from '../api';
 import type { TableSchema } from '../schema';
 
 const TABLE_IN_URL = /\/tables\/(t_[A-Za-z0-9_-]+)/;
 const VIEW_IN_URL = /\/views\/(gv_[A-Za-z0-9_-]+)/;
 
-export const tableLocator: INodeProperties = {
-	displayName: 'Table',
-	name: 'table',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
+export const tableLocator = sharedTableLocator({
 	description: 'The Clay table to work on',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchTables', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. t_abc123XYZ',
-			validation: [{ type: 'regex', properties: { regex: '^t_[A-Za-z0-9_-]+$', errorMessage: 'Not a Clay table ID (t_…)' } }],
-		},
-		{
-			displayName: 'By URL',
-			name: 'url',
-			type: 'string',
-			placeholder: 'e.g. https://app.clay.com/workspaces/12345/workbooks/wb_abc/tables/t_abc/views/gv_abc',
-			extractValue: { type: 'regex', regex: TABLE_IN_URL.source },
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: `https?://.+${TABLE_IN_URL.source}.*`, errorMessage: 'Not a Clay table URL (…/tables/t_…)' },
-				},
-			],
-		},
-	],
-};
+	idPlaceholder: 'e.g. t_abc123XYZ',
+	idPattern: '^t_[A-Za-z0-9_-]+$',
+	idError: 'Not a Clay table ID (t_…)',
+	urlPlaceholder: 'e.g. https://app.clay.com/workspaces/12345/workbooks/wb_abc/tables/t_abc/views/gv_abc',
+	urlExtract: `https?://.+${TABLE_IN_URL.source}`,
+	urlError: 'Not a Clay table URL (…/tables/t_…)',
+});
 
 export const viewLocator: INodeProperties = {
 	displayName: 'View',
@@ -142,53 +118,7 @@ export const simplifyOption: INodeProperties = {
 		'Whether to return each record as {column name: value} (with _status for cells still running and _errors for cells that failed) instead of the raw record with cells keyed by field ID',
 };
 
-export const returnAllOption: INodeProperties = {
-	displayName: 'Return All',
-	name: 'returnAll',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to return all results or only up to a given limit',
-};
-
-export function limitOption(show: IDataObject = {}): INodeProperties {
-	return {
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false], ...show } },
-	};
-}
-
-export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
-	return (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) ? Infinity : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
-}
-
-export const batchOptions: INodeProperties[] = [
-	{
-		displayName: 'Batch Size',
-		name: 'batchSize',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 1000 },
-		default: 200,
-		description: 'How many records go to Clay in one request',
-	},
-	{
-		displayName: 'Parallel Requests',
-		name: 'concurrency',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 10 },
-		default: 3,
-		description: 'How many batches are sent at the same time (Clay asks for about 10 requests per second at most)',
-	},
-];
-
-export function batchSettings(ctx: IExecuteFunctions): { batchSize: number; concurrency: number } {
-	const options = ctx.getNodeParameter('options', 0, {}) as { batchSize?: number; concurrency?: number };
-	return { batchSize: options.batchSize ?? 200, concurrency: options.concurrency ?? 3 };
-}
+export const batchOptions = sharedBatchOptions('records', 'Clay', ' (Clay asks for about 10 requests per second at most)');
 
 /** How many record ids go into one bulk read. */
 export const READ_CHUNK = 200;

@@ -2,51 +2,21 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { batchOptions as sharedBatchOptions, tableLocator as sharedTableLocator } from '../../shared/properties';
 import { jsonParameter, parseWith, toList } from '../../shared/validate';
+
+export { limitOption, returnAllOption, tableId } from '../../shared/properties';
 import type { ColumnConfig } from '../api';
 
-export const tableLocator: INodeProperties = {
-	displayName: 'Table',
-	name: 'table',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
+export const tableLocator = sharedTableLocator({
 	description: 'The Extruct table to work on',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchTables', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 0b1f8a3e-6c1d-4d7e-9a51-2f7c9e0d1a22',
-			validation: [{ type: 'regex', properties: { regex: '^[A-Za-z0-9_-]+$', errorMessage: 'Not a valid table ID' } }],
-		},
-		{
-			displayName: 'By URL',
-			name: 'url',
-			type: 'string',
-			placeholder: 'e.g. https://app.extruct.ai/tables/0b1f8a3e-6c1d-4d7e-9a51-2f7c9e0d1a22',
-			extractValue: { type: 'regex', regex: 'https?://[^/]+/(?:[^?#]*/)?tables?/([A-Za-z0-9_-]+)' },
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: 'https?://[^/]+/(?:[^?#]*/)?tables?/[A-Za-z0-9_-]+.*', errorMessage: 'Not an Extruct table URL' },
-				},
-			],
-		},
-	],
-};
-
-export function tableId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const id = String(ctx.getNodeParameter('table', itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (!id) throw new Error(`Item ${itemIndex}: "Table" is empty — choose a table, or give its ID or URL`);
-	return id;
-}
+	idPlaceholder: 'e.g. 0b1f8a3e-6c1d-4d7e-9a51-2f7c9e0d1a22',
+	idPattern: '^[A-Za-z0-9_-]+$',
+	idError: 'Not a valid table ID',
+	urlPlaceholder: 'e.g. https://app.extruct.ai/tables/0b1f8a3e-6c1d-4d7e-9a51-2f7c9e0d1a22',
+	urlExtract: 'https?://[^/]+/(?:[^?#]*/)?tables?/([A-Za-z0-9_-]+)',
+	urlError: 'Not an Extruct table URL',
+});
 
 export const simplifyOption: INodeProperties = {
 	displayName: 'Simplify',
@@ -57,44 +27,7 @@ export const simplifyOption: INodeProperties = {
 		'Whether to return each row as {column key: value} (plus _status for cells not yet done) instead of the raw cells with their statuses',
 };
 
-export const returnAllOption: INodeProperties = {
-	displayName: 'Return All',
-	name: 'returnAll',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to return all results or only up to a given limit',
-};
-
-export function limitOption(show: IDataObject = {}): INodeProperties {
-	return {
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false], ...show } },
-	};
-}
-
-export const batchOptions: INodeProperties[] = [
-	{
-		displayName: 'Batch Size',
-		name: 'batchSize',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 1000 },
-		default: 200,
-		description: 'How many rows go to Extruct in one request',
-	},
-	{
-		displayName: 'Parallel Requests',
-		name: 'concurrency',
-		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 10 },
-		default: 3,
-		description: 'How many batches are sent at the same time',
-	},
-];
+export const batchOptions = sharedBatchOptions('rows', 'Extruct');
 
 // ---------------------------------------------------------------------------------------
 // Columns: one editor for Table → Create, Column → Add and Column → Update.

@@ -2,54 +2,24 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { tableLocator as sharedTableLocator } from '../../shared/properties';
 import { jsonParameter, parseWith, toList } from '../../shared/validate';
+
+export { limitOption, returnAllOption, tableId } from '../../shared/properties';
 import { COLUMN_TYPES, MAX_ROWS_CAP } from '../api';
 import type { Column } from '../api';
 
 const UUID = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 
-export const tableLocator: INodeProperties = {
-	displayName: 'Table',
-	name: 'table',
-	type: 'resourceLocator',
-	default: { mode: 'list', value: '' },
-	required: true,
+export const tableLocator = sharedTableLocator({
 	description: 'The JustPaid data table to work on',
-	modes: [
-		{
-			displayName: 'From List',
-			name: 'list',
-			type: 'list',
-			typeOptions: { searchListMethod: 'searchTables', searchable: true },
-		},
-		{
-			displayName: 'By ID',
-			name: 'id',
-			type: 'string',
-			placeholder: 'e.g. 550e8400-e29b-41d4-a716-446655440000',
-			validation: [{ type: 'regex', properties: { regex: '^[A-Za-z0-9_-]+$', errorMessage: 'Not a valid table ID' } }],
-		},
-		{
-			displayName: 'By URL',
-			name: 'url',
-			type: 'string',
-			placeholder: 'e.g. https://api.justpaid.io/api/v1/tables/550e8400-e29b-41d4-a716-446655440000',
-			extractValue: { type: 'regex', regex: `https?://[^\\s]*?(${UUID})` },
-			validation: [
-				{
-					type: 'regex',
-					properties: { regex: `https?://[^\\s]*${UUID}.*`, errorMessage: 'Not a URL with a JustPaid table ID (a UUID) in it' },
-				},
-			],
-		},
-	],
-};
-
-export function tableId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const id = String(ctx.getNodeParameter('table', itemIndex, '', { extractValue: true }) ?? '').trim();
-	if (!id) throw new Error(`Item ${itemIndex}: "Table" is empty — choose a table, or give its ID or URL`);
-	return id;
-}
+	idPlaceholder: 'e.g. 550e8400-e29b-41d4-a716-446655440000',
+	idPattern: '^[A-Za-z0-9_-]+$',
+	idError: 'Not a valid table ID',
+	urlPlaceholder: 'e.g. https://api.justpaid.io/api/v1/tables/550e8400-e29b-41d4-a716-446655440000',
+	urlExtract: `https?://[^\\s]*?(${UUID})`,
+	urlError: 'Not a URL with a JustPaid table ID (a UUID) in it',
+});
 
 export const simplifyOption: INodeProperties = {
 	displayName: 'Simplify',
@@ -59,26 +29,6 @@ export const simplifyOption: INodeProperties = {
 	description:
 		'Whether to return each row as {ID, its data fields, createdAt, updatedAt} instead of the raw row {ID, data, position, createdAt, updatedAt}',
 };
-
-export const returnAllOption: INodeProperties = {
-	displayName: 'Return All',
-	name: 'returnAll',
-	type: 'boolean',
-	default: false,
-	description: 'Whether to return all results or only up to a given limit',
-};
-
-export function limitOption(): INodeProperties {
-	return {
-		displayName: 'Limit',
-		name: 'limit',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 50,
-		description: 'Max number of results to return',
-		displayOptions: { show: { returnAll: [false] } },
-	};
-}
 
 export const rowIdProperty: INodeProperties = {
 	displayName: 'Row ID',

@@ -4,6 +4,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { runBatched } from '../../../shared/batch';
 import type { BatchEntry, Outcome } from '../../../shared/batch';
 import { ServiceError } from '../../../shared/errors';
+import { batchSettings } from '../../../shared/properties';
 import type { ItemResult } from '../../../shared/execute';
 import { formatPath } from '../../../shared/validate';
 import { fastApiIssues, rowOutput } from '../../api';
@@ -49,7 +50,7 @@ export async function writeRowsByTable<P, R, T>(
 	send: (tableId: string, payloads: P[]) => Promise<R[]>,
 	output: (value: R, write: RowWrite<P>) => T | Error,
 ): Promise<Array<T | Error>> {
-	const options = ctx.getNodeParameter('options', 0, {}) as { batchSize?: number; concurrency?: number };
+	const { batchSize, concurrency } = batchSettings(ctx);
 	const byTable = new Map<string, Array<BatchEntry<P>>>();
 	prepared.forEach((write, index) => {
 		if (write instanceof Error) return;
@@ -60,8 +61,8 @@ export async function writeRowsByTable<P, R, T>(
 	const outcomes = new Map<number, Outcome<R>>();
 	for (const [tableId, entries] of byTable) {
 		const results = await runBatched(entries, {
-			batchSize: options.batchSize ?? 200,
-			concurrency: options.concurrency ?? 3,
+			batchSize,
+			concurrency,
 			send: async (payloads) => await send(tableId, payloads),
 			diagnose: diagnoseRows,
 			rowError: (message, _entry, cause) =>

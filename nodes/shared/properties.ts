@@ -1,0 +1,115 @@
+/** Parameters every action node offers the same way, and reading them back. */
+import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+export interface TableLocatorSpec {
+	/** e.g. "The Clay table to work on". */
+	description: string;
+	idPlaceholder: string;
+	/** Regex (source) an ID must match, with its error message. */
+	idPattern: string;
+	idError: string;
+	urlPlaceholder: string;
+	/** Regex (source) whose first group is the table ID inside a pasted URL. */
+	urlExtract: string;
+	urlError: string;
+}
+
+/** The Table parameter: From List (searchable, method `searchTables`), By ID, By URL. */
+export function tableLocator(spec: TableLocatorSpec): INodeProperties {
+	return {
+		displayName: 'Table',
+		name: 'table',
+		type: 'resourceLocator',
+		default: { mode: 'list', value: '' },
+		required: true,
+		description: spec.description,
+		modes: [
+			{
+				displayName: 'From List',
+				name: 'list',
+				type: 'list',
+				typeOptions: { searchListMethod: 'searchTables', searchable: true },
+			},
+			{
+				displayName: 'By ID',
+				name: 'id',
+				type: 'string',
+				placeholder: spec.idPlaceholder,
+				validation: [{ type: 'regex', properties: { regex: spec.idPattern, errorMessage: spec.idError } }],
+			},
+			{
+				displayName: 'By URL',
+				name: 'url',
+				type: 'string',
+				placeholder: spec.urlPlaceholder,
+				extractValue: { type: 'regex', regex: spec.urlExtract },
+				validation: [{ type: 'regex', properties: { regex: `.*${spec.urlExtract}.*`, errorMessage: spec.urlError } }],
+			},
+		],
+	};
+}
+
+/** The table ID an item names (From List, By ID or By URL). */
+export function tableId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const id = String(ctx.getNodeParameter('table', itemIndex, '', { extractValue: true }) ?? '').trim();
+	if (!id) throw new Error(`Item ${itemIndex}: "Table" is empty — choose a table, or give its ID or URL`);
+	return id;
+}
+
+export const returnAllOption: INodeProperties = {
+	displayName: 'Return All',
+	name: 'returnAll',
+	type: 'boolean',
+	default: false,
+	description: 'Whether to return all results or only up to a given limit',
+};
+
+export function limitOption(show: IDisplayOptions['show'] = {}): INodeProperties {
+	return {
+		displayName: 'Limit',
+		name: 'limit',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 50,
+		description: 'Max number of results to return',
+		displayOptions: { show: { returnAll: [false], ...show } },
+	};
+}
+
+/** Return All / Limit of an item, as a number (Infinity for Return All). */
+export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
+	return (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) ? Infinity : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
+}
+
+export const DEFAULT_BATCH_SIZE = 200;
+export const DEFAULT_CONCURRENCY = 3;
+
+/** Batch Size and Parallel Requests, for operations that write in batches. */
+export function batchOptions(what: string, service: string, concurrencyNote = ''): INodeProperties[] {
+	return [
+		{
+			displayName: 'Batch Size',
+			name: 'batchSize',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 1000 },
+			default: DEFAULT_BATCH_SIZE,
+			description: `How many ${what} go to ${service} in one request`,
+		},
+		{
+			displayName: 'Parallel Requests',
+			name: 'concurrency',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 10 },
+			default: DEFAULT_CONCURRENCY,
+			description: `How many batches are sent at the same time${concurrencyNote}`,
+		},
+	];
+}
+
+export function batchSettings(ctx: IExecuteFunctions): { batchSize: number; concurrency: number } {
+	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;
+	return {
+		batchSize: (options.batchSize as number | undefined) ?? DEFAULT_BATCH_SIZE,
+		concurrency: (options.concurrency as number | undefined) ?? DEFAULT_CONCURRENCY,
+	};
+}
