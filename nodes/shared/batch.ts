@@ -120,3 +120,31 @@ export async function runBatched<P, R>(entries: Array<BatchEntry<P>>, options: B
 	await mapConcurrent(chunk(entries, size), options.concurrency, sendBatch);
 	return outcomes.sort((a, b) => a.index - b.index);
 }
+
+/** A write bound for one table (or any other group that has its own endpoint). */
+export interface TableWrite<P> {
+	tableId: string;
+	payload: P;
+}
+
+/**
+ * `runBatched` for writes that may target several tables: one batch stream per table,
+ * items that failed their preparation (an Error) left out. Returns the outcomes by item index.
+ */
+export async function runBatchedByTable<P, R>(
+	prepared: Array<TableWrite<P> | Error>,
+	options: (tableId: string) => BatchOptions<P, R>,
+): Promise<Map<number, Outcome<R>>> {
+	const byTable = new Map<string, Array<BatchEntry<P>>>();
+	prepared.forEach((write, index) => {
+		if (write instanceof Error) return;
+		const list = byTable.get(write.tableId) ?? [];
+		list.push({ index, payload: write.payload });
+		byTable.set(write.tableId, list);
+	});
+	const outcomes = new Map<number, Outcome<R>>();
+	for (const [tableId, entries] of byTable) {
+		for (const outcome of await runBatched(entries, options(tableId))) outcomes.set(outcome.index, outcome);
+	}
+	return outcomes;
+}

@@ -1,8 +1,8 @@
 /** Sending record writes in batches, grouped by table, with Clay's 400 pinpointing the bad record. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { runBatched } from '../../../shared/batch';
-import type { BatchEntry, Outcome } from '../../../shared/batch';
+import { runBatchedByTable } from '../../../shared/batch';
+import type { Outcome, TableWrite } from '../../../shared/batch';
 import { ServiceError } from '../../../shared/errors';
 import { batchSettings } from '../common';
 
@@ -32,10 +32,7 @@ export function diagnoseRecords(ids: string[]) {
 	};
 }
 
-export interface RecordWrite<P> {
-	tableId: string;
-	payload: P;
-}
+export type RecordWrite<P> = TableWrite<P>;
 
 /** Runs `send` over the prepared writes, one batch stream per table; returns outcomes by item. */
 export async function writeRecordsByTable<P extends { id: string }, R>(
@@ -44,27 +41,15 @@ export async function writeRecordsByTable<P extends { id: string }, R>(
 	send: (tableId: string, payloads: P[]) => Promise<R[]>,
 ): Promise<Map<number, Outcome<R>>> {
 	const { batchSize, concurrency } = batchSettings(ctx);
-	const byTable = new Map<string, Array<BatchEntry<P>>>();
-	prepared.forEach((write, index) => {
-		if (write instanceof Error) return;
-		const list = byTable.get(write.tableId) ?? [];
-		list.push({ index, payload: write.payload });
-		byTable.set(write.tableId, list);
-	});
-	const outcomes = new Map<number, Outcome<R>>();
-	for (const [tableId, entries] of byTable) {
-		const results = await runBatched(entries, {
-			batchSize,
-			concurrency,
-			send: async (payloads) => await send(tableId, payloads),
-			diagnose: (error, payloads) => diagnoseRecords(payloads.map((payload) => payload.id))(error),
-			rowError: (message, _entry, cause) =>
-				new ServiceError(`Clay rejected this record: ${message}`, {
-					status: cause instanceof ServiceError ? cause.status : undefined,
-					description: 'The other records of its batch were sent again without it.',
-				}),
-		});
-		for (const outcome of results) outcomes.set(outcome.index, outcome);
-	}
-	return outcomes;
+	return await runBatchedByTable(prepared, (tableId) => ({
+		batchSize,
+		concurrency,
+		send: async (payloads: P[]) => await send(tableId, payloads),
+		diagnose: (error: unknown, payloads: P[]) => diagnoseRecords(payloads.map((payload) => payload.id))(error),
+		rowError: (message: string, _entry: unknown, cause: unknown) =>
+			new ServiceError(`Clay rejected this record: ${message}`, {
+				status: cause instanceof ServiceError ? cause.status : undefined,
+				description: 'The other records of its batch were sent again without it.',
+			}),
+	}));
 }

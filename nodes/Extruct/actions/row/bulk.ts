@@ -1,8 +1,8 @@
 /** Sending row writes in batches, grouped by table, with Extruct's 422 pinpointing the bad rows. */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { runBatched } from '../../../shared/batch';
-import type { BatchEntry, Outcome } from '../../../shared/batch';
+import { runBatchedByTable } from '../../../shared/batch';
+import type { TableWrite } from '../../../shared/batch';
 import { ServiceError } from '../../../shared/errors';
 import { batchSettings } from '../../../shared/properties';
 import type { ItemResult } from '../../../shared/execute';
@@ -35,10 +35,7 @@ export function diagnoseRows(error: unknown): { bad: Map<number, string> } | und
 	return bad.size ? { bad } : undefined;
 }
 
-export interface RowWrite<P> {
-	tableId: string;
-	payload: P;
-}
+export type RowWrite<P> = TableWrite<P>;
 
 /**
  * Runs `send` over the prepared writes, one batch stream per table, and returns one result
@@ -51,28 +48,17 @@ export async function writeRowsByTable<P, R, T>(
 	output: (value: R, write: RowWrite<P>) => T | Error,
 ): Promise<Array<T | Error>> {
 	const { batchSize, concurrency } = batchSettings(ctx);
-	const byTable = new Map<string, Array<BatchEntry<P>>>();
-	prepared.forEach((write, index) => {
-		if (write instanceof Error) return;
-		const list = byTable.get(write.tableId) ?? [];
-		list.push({ index, payload: write.payload });
-		byTable.set(write.tableId, list);
-	});
-	const outcomes = new Map<number, Outcome<R>>();
-	for (const [tableId, entries] of byTable) {
-		const results = await runBatched(entries, {
-			batchSize,
-			concurrency,
-			send: async (payloads) => await send(tableId, payloads),
-			diagnose: diagnoseRows,
-			rowError: (message, _entry, cause) =>
-				new ServiceError(`Extruct rejected this row: ${message}`, {
-					status: cause instanceof ServiceError ? cause.status : undefined,
-					description: 'The other rows of its batch were stored.',
-				}),
-		});
-		for (const outcome of results) outcomes.set(outcome.index, outcome);
-	}
+	const outcomes = await runBatchedByTable(prepared, (tableId) => ({
+		batchSize,
+		concurrency,
+		send: async (payloads: P[]) => await send(tableId, payloads),
+		diagnose: diagnoseRows,
+		rowError: (message: string, _entry: unknown, cause: unknown) =>
+			new ServiceError(`Extruct rejected this row: ${message}`, {
+				status: cause instanceof ServiceError ? cause.status : undefined,
+				description: 'The other rows of its batch were stored.',
+			}),
+	}));
 	return prepared.map((write, i) => {
 		if (write instanceof Error) return write;
 		const outcome = outcomes.get(i)!;
