@@ -98,6 +98,33 @@ export interface ClaySandbox {
 	credits: number;
 	/** Extra: lifetime submission limit of webhook sources; may be set by tests. */
 	webhookSubmissionLimit: number;
+	/**
+	 * Extra: every record change, through the API or the helpers below, in order of recording.
+	 * Enqueued updates and finished enrichment cells are recorded when they are applied
+	 * (lazily, on the next read), with `at` the time they took effect.
+	 */
+	history: ClayRecordEvent[];
+	/** Extra: creates records as `POST /records` does (values by field name), without HTTP. */
+	addRecords(tableId: string, records: Array<Record<string, unknown>>): ClayRecord[];
+	/** Extra: enqueues updates as `PATCH /records` does (values by field name), without HTTP. */
+	updateRecords(tableId: string, updates: Array<{ id: string; values: Record<string, unknown> }>): void;
+	/** Extra: deletes records as `DELETE /records {recordIds}` does, without HTTP; returns how many. */
+	deleteRecords(tableId: string, recordIds: string[]): number;
+	/** Extra: runs enrichment fields (by name or id) as `PATCH /run` does, without HTTP (default: every record). */
+	runFields(tableId: string, fields: string[], recordIds?: string[], forceRun?: boolean): string;
+}
+
+/** Extra: one record change, as `history` records it. */
+export interface ClayRecordEvent {
+	type: 'created' | 'updated' | 'deleted' | 'finished';
+	tableId: string;
+	recordId: string;
+	/** For `finished`: the enrichment field whose cell finished. */
+	fieldId?: string;
+	/** For `finished`: SUCCESS or ERROR_…. */
+	status?: string;
+	at: string;
+	seq: number;
 }
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -229,6 +256,9 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 	const limiter = options.rateLimit ? new RateLimiter(options.rateLimit.limit, options.rateLimit.windowMs) : undefined;
 	const tables = new Map<string, ClayTable>();
 	const states = new Map<string, TableState>();
+	const history: ClayRecordEvent[] = [];
+	const recordEvent = (type: ClayRecordEvent['type'], tableId: string, recordId: string, at: number, extra: { fieldId?: string; status?: string } = {}) =>
+		history.push({ type, tableId, recordId, ...extra, at: new Date(at).toISOString(), seq: history.length + 1 });
 
 	const genId = (prefix: string, length = 14) => {
 		let id = prefix;
@@ -257,15 +287,19 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 		cellStatus,
 		settle: () => tables.forEach((t) => settleTable(t)),
 		close: () => server.close(),
+		history,
+		addRecords,
+		updateRecords,
+		deleteRecords,
+		runFields,
 	};
 
 	// ---------- lazy state ----------
 
-	function cellStatus(cell: ClayCell): string | undefined {
+	function cellStatus(cell: ClayCell, now = Date.now()): string | undefined {
 		const m = cell.metadata;
 		if (!m) return undefined;
 		if (cell.pendingResult && m.runStartedAt !== undefined && m.runEndsAt !== undefined) {
-			const now = Date.now();
 			if (now < m.runStartedAt) return 'QUEUED';
 			if (now < m.runEndsAt) return 'RUNNING';
 			return cell.pendingResult.status;
@@ -281,10 +315,9 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 	}
 
 	let settling = false;
-	function settleTable(table: ClayTable): void {
+	function settleTable(table: ClayTable, now = Date.now()): void {
 		const state = states.get(table.id);
 		if (!state || settling || state.events.length === 0) return;
-		const now = Date.now();
 		if (state.events[0].at > now) return;
 		settling = true;
 		try {
@@ -297,6 +330,7 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 				if (event.kind === 'update') {
 					for (const [fid, value] of Object.entries(event.cells)) record.cells[fid] = { value };
 					record.updatedAt = iso(event.at);
+					recordEvent('updated', table.id, record.id, event.at);
 				} else {
 					const cell = record.cells[event.fieldId];
 					// the cell was overwritten (re-create, update, forced re-run) since: this run's result is void
@@ -305,6 +339,7 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 					cell.metadata = { ...cell.metadata, status: event.result.status };
 					delete cell.pendingResult;
 					record.updatedAt = iso(event.at);
+					recordEvent('finished', table.id, record.id, event.at, { fieldId: event.fieldId, status: event.result.status });
 				}
 			}
 			state.events.splice(0, n);
@@ -384,9 +419,14 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 		createdAt: t.createdAt,
 	});
 	const recordJson = (r: ClayRecord) => {
+		// One instant for the whole record: what is due by then is applied first, so a cell's
+		// status, its value and the record's updatedAt always agree on the wire.
+		const now = Date.now();
+		const table = tables.get(r.tableId);
+		if (table) settleTable(table, now);
 		const cells: Record<string, { value: unknown; metadata?: { status: string } }> = {};
 		for (const [fid, cell] of Object.entries(r.cells)) {
-			const status = cellStatus(cell);
+			const status = cellStatus(cell, now);
 			cells[fid] = status !== undefined ? { value: cell.value, metadata: { status } } : { value: cell.value };
 		}
 		return { id: r.id, tableId: r.tableId, cells, recordMetadata: r.recordMetadata, createdAt: r.createdAt, updatedAt: r.updatedAt };
@@ -453,6 +493,39 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 			}
 			return { id, cells: validateCells(table, id, input.cells) };
 		});
+	}
+
+	/** Queues the cells of `fields` for `targets` (the effect of PATCH /run); returns the run id. */
+	function startRun(table: ClayTable, fields: ClayField[], targets: ClayRecord[], forceRun: boolean): string {
+		const state = states.get(table.id)!;
+		const runId = genId('run_');
+		const now = Date.now();
+		const runStartedAt = now + runStartMs;
+		const runEndsAt = runStartedAt + runDurationMs;
+		const inputFields = table.fields.filter((f) => f.type !== 'action');
+		for (const field of fields) {
+			state.ranFields.set(field.id, runId);
+			for (const record of targets) {
+				const current = record.cells[field.id];
+				const status = current ? cellStatus(current) : undefined;
+				// without forceRun, finished (SUCCESS) and in-flight cells are skipped; errors are re-run
+				if (!forceRun && (status === 'SUCCESS' || status === 'QUEUED' || status === 'RUNNING')) continue;
+				const inputs = inputFields.map((f) => record.cells[f.id]?.value).filter((v) => v !== undefined && v !== null && v !== '');
+				let result: { status: string; value: unknown };
+				if (inputs.some((v) => JSON.stringify(v).toLowerCase().includes('fail'))) {
+					result = { status: 'ERROR_BAD_REQUEST', value: null };
+				} else if (sandbox.credits <= 0) {
+					result = { status: 'ERROR_OUT_OF_CREDITS', value: null };
+				} else {
+					sandbox.credits--;
+					const firstText = inputs.find((v) => typeof v === 'string' || typeof v === 'number');
+					result = { status: 'SUCCESS', value: `enriched:${firstText !== undefined ? String(firstText) : record.id}` };
+				}
+				record.cells[field.id] = { value: null, metadata: { status: 'QUEUED', runStartedAt, runEndsAt }, pendingResult: result };
+				pushEvent(state, { kind: 'run', at: runEndsAt, recordId: record.id, fieldId: field.id, result });
+			}
+		}
+		return runId;
 	}
 
 	// ---------- routing ----------
@@ -597,6 +670,7 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 		const now = iso();
 		const record: ClayRecord = { id: genId('r_'), tableId: table.id, cells, recordMetadata: { sourceId: source.id }, createdAt: now, updatedAt: now };
 		table.records.set(record.id, record);
+		recordEvent('created', table.id, record.id, Date.parse(now));
 		// docs silent on the webhook's answer
 		return json(200, { success: true });
 	});
@@ -654,10 +728,12 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 				// is idempotent (no duplicate row).
 				existing.cells = newCells;
 				existing.updatedAt = now;
+				recordEvent('updated', table.id, id, Date.parse(now));
 				return existing;
 			}
 			const record: ClayRecord = { id, tableId: table.id, cells: newCells, recordMetadata: {}, createdAt: now, updatedAt: now };
 			table.records.set(id, record);
+			recordEvent('created', table.id, id, Date.parse(now));
 			return record;
 		});
 		return json(200, { records: created.map(recordJson) });
@@ -678,6 +754,7 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 		const table = getTable(req.params.tableId);
 		if (!table.records.has(req.params.recordId)) throw notFound('Record not found');
 		table.records.delete(req.params.recordId);
+		recordEvent('deleted', table.id, req.params.recordId, Date.now());
 		return json(200, { success: true });
 	});
 
@@ -691,11 +768,17 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 				throw badRequest('recordIds must be an array of record ids', 'INVALID_BODY');
 			}
 			let deletedCount = 0;
-			for (const id of body.recordIds as string[]) if (table.records.delete(id)) deletedCount++;
+			for (const id of body.recordIds as string[]) {
+				if (table.records.delete(id)) {
+					deletedCount++;
+					recordEvent('deleted', table.id, id, Date.now());
+				}
+			}
 			return json(200, { success: true, deletedCount });
 		}
 		if (body !== undefined && !isPlainObject(body)) throw badRequest('Body must be {recordIds: [...]} or empty', 'INVALID_BODY');
 		const deletedCount = table.records.size;
+		for (const id of table.records.keys()) recordEvent('deleted', table.id, id, Date.now());
 		table.records.clear();
 		return json(200, { success: true, deletedCount });
 	});
@@ -738,35 +821,7 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 			throw badRequest('runRecords must be {recordIds: [...]} or {viewIdTopRecords: {viewId, numRecords?}}', 'INVALID_BODY');
 		}
 		// docs silent: callerName ("API") is not enforced
-
-		const state = states.get(table.id)!;
-		const runId = genId('run_');
-		const now = Date.now();
-		const runStartedAt = now + runStartMs;
-		const runEndsAt = runStartedAt + runDurationMs;
-		const inputFields = table.fields.filter((f) => f.type !== 'action');
-		for (const field of fields) {
-			state.ranFields.set(field.id, runId);
-			for (const record of targets) {
-				const current = record.cells[field.id];
-				const status = current ? cellStatus(current) : undefined;
-				// without forceRun, finished (SUCCESS) and in-flight cells are skipped; errors are re-run
-				if (!forceRun && (status === 'SUCCESS' || status === 'QUEUED' || status === 'RUNNING')) continue;
-				const inputs = inputFields.map((f) => record.cells[f.id]?.value).filter((v) => v !== undefined && v !== null && v !== '');
-				let result: { status: string; value: unknown };
-				if (inputs.some((v) => JSON.stringify(v).toLowerCase().includes('fail'))) {
-					result = { status: 'ERROR_BAD_REQUEST', value: null };
-				} else if (sandbox.credits <= 0) {
-					result = { status: 'ERROR_OUT_OF_CREDITS', value: null };
-				} else {
-					sandbox.credits--;
-					const firstText = inputs.find((v) => typeof v === 'string' || typeof v === 'number');
-					result = { status: 'SUCCESS', value: `enriched:${firstText !== undefined ? String(firstText) : record.id}` };
-				}
-				record.cells[field.id] = { value: null, metadata: { status: 'QUEUED', runStartedAt, runEndsAt }, pendingResult: result };
-				pushEvent(state, { kind: 'run', at: runEndsAt, recordId: record.id, fieldId: field.id, result });
-			}
-		}
+		const runId = startRun(table, fields, targets, forceRun);
 		// docs silent on the answer
 		return json(200, { recordCount: targets.length, fieldIds, runId });
 	});
@@ -794,6 +849,68 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 		});
 		return json(200, { runs });
 	});
+
+	// ---------- direct record changes (tests, benchmarks) ----------
+
+	function directTable(tableId: string, what: string): ClayTable {
+		const table = tables.get(tableId);
+		if (!table) throw new Error(`${what}: no Clay table ${tableId}`);
+		return table;
+	}
+	function cellsByName(table: ClayTable, values: Record<string, unknown>): Record<string, unknown> {
+		const cells: Record<string, unknown> = {};
+		for (const [name, value] of Object.entries(values)) {
+			const field = table.fields.find((f) => f.name === name || f.id === name);
+			if (!field) throw new Error(`Clay table ${table.id} has no field named "${name}"`);
+			cells[field.id] = value;
+		}
+		return cells;
+	}
+
+	function addRecords(tableId: string, records: Array<Record<string, unknown>>): ClayRecord[] {
+		const table = directTable(tableId, 'addRecords');
+		const at = Date.now();
+		return records.map((values) => {
+			const cells: Record<string, ClayCell> = {};
+			for (const [fid, value] of Object.entries(cellsByName(table, values))) cells[fid] = { value };
+			const record: ClayRecord = { id: genId('r_'), tableId: table.id, cells, recordMetadata: {}, createdAt: iso(at), updatedAt: iso(at) };
+			table.records.set(record.id, record);
+			recordEvent('created', table.id, record.id, at);
+			return record;
+		});
+	}
+
+	function updateRecords(tableId: string, updates: Array<{ id: string; values: Record<string, unknown> }>): void {
+		const table = directTable(tableId, 'updateRecords');
+		const state = states.get(table.id)!;
+		const at = Date.now() + updateDelayMs;
+		for (const { id, values } of updates) pushEvent(state, { kind: 'update', at, recordId: id, cells: cellsByName(table, values) });
+	}
+
+	function deleteRecords(tableId: string, recordIds: string[]): number {
+		const table = directTable(tableId, 'deleteRecords');
+		let deleted = 0;
+		for (const id of recordIds) {
+			if (table.records.delete(id)) {
+				deleted++;
+				recordEvent('deleted', table.id, id, Date.now());
+			}
+		}
+		return deleted;
+	}
+
+	function runFields(tableId: string, fieldNames: string[], recordIds?: string[], forceRun = false): string {
+		const table = directTable(tableId, 'runFields');
+		const fields = fieldNames.map((name) => {
+			const field = table.fields.find((f) => f.name === name || f.id === name);
+			if (!field || field.type !== 'action') throw new Error(`runFields: "${name}" is no enrichment field of ${table.id}`);
+			return field;
+		});
+		const targets = recordIds
+			? recordIds.map((id) => table.records.get(id)).filter((r): r is ClayRecord => !!r)
+			: [...table.records.values()];
+		return startRun(table, fields, targets, forceRun);
+	}
 
 	sandbox.url = await server.start();
 	return sandbox;

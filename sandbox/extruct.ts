@@ -116,6 +116,32 @@ export interface ExtructSandbox {
 	/** Status of a cell as of now. */
 	cellStatus(cell: ExtructCell): ExtructCell['status'];
 	close(): Promise<void>;
+	/** Every row added, updated or deleted, through the API or the helpers below, in order. */
+	history: ExtructRowEvent[];
+	/** Adds rows as `POST /rows` does (optionally starting their enrichment), without HTTP. */
+	addRows(tableId: string, rows: Array<Record<string, unknown>>, options?: { run?: boolean }): ExtructRow[];
+	/** Writes cell values as `PATCH /rows` does (without `run`), without HTTP. */
+	updateRows(tableId: string, updates: Array<{ id: string; data: Record<string, unknown> }>): ExtructRow[];
+	/** Deletes rows as `DELETE /rows` does, without HTTP; returns the ids deleted. */
+	deleteRows(tableId: string, rowIds: string[]): string[];
+	/** Starts a run as `POST /run` does, without HTTP (columns by key; default every column). */
+	runRows(tableId: string, options?: { mode?: (typeof EXTRUCT_RUN_MODES)[number]; rowIds?: string[]; columnKeys?: string[] }): ExtructRun;
+	/**
+	 * Appends `count` rows cheaply (plain cell objects, one shared timestamp `at` — default now;
+	 * no history), e.g. a 100,000-row table. `data(i)` gives row i's values by column key: those
+	 * cells are `done`, other input cells `done` with null, other enrichment cells `created`.
+	 */
+	seedRows(tableId: string, count: number, data: (index: number) => Record<string, unknown>, at?: number): void;
+}
+
+/** One row change, as `history` records it. */
+export interface ExtructRowEvent {
+	type: 'added' | 'updated' | 'deleted';
+	tableId: string;
+	rowId: string;
+	/** When it happened (ISO). */
+	at: string;
+	seq: number;
 }
 
 export const EXTRUCT_DEFAULT_TOKEN = 'ext_test_token';
@@ -441,6 +467,15 @@ function makeCell(value: unknown, status: CellStatus, updatedAt: number | null):
 			},
 		},
 		[STATE]: { value: state, enumerable: false },
+		// One instant for the whole cell when it is serialized, so its value, status and
+		// updated_at always agree on the wire (each getter alone reads the clock again).
+		toJSON: {
+			enumerable: false,
+			value: () => {
+				settle(state);
+				return { value: state.value, status: state.status, updated_at: state.updatedAt === null ? null : new Date(state.updatedAt).toISOString() };
+			},
+		},
 	});
 	return cell;
 }
@@ -662,6 +697,9 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 	const user: ExtructUser = { id: uuid(), email: 'sandbox@extruct.test', name: 'Sandbox User', available_credits: 10000 };
 	const tables = new Map<string, ExtructTable>();
 	const runs: ExtructRun[] = [];
+	const history: ExtructRowEvent[] = [];
+	const recordEvent = (type: ExtructRowEvent['type'], tableId: string, rowId: string, at: number) =>
+		history.push({ type, tableId, rowId, at: new Date(at).toISOString(), seq: history.length + 1 });
 	/** Per table: when each of the `parallelism` workers is free again (ms). */
 	const pools = new Map<string, number[]>();
 	const rowIndexes = new Map<string, Map<string, ExtructRow>>();
@@ -1330,6 +1368,7 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 			const index = rowIndex(table);
 			for (const row of created) index.set(row.id, row);
 			if (valid.run && created.length) startRun(table, 'new', created, table.columns, now);
+			for (const row of created) recordEvent('added', table.id, row.id, now);
 			return json(200, created.map(rowOut));
 		}),
 	);
@@ -1351,6 +1390,7 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 					table.rows.push(row);
 					index.set(row.id, row);
 					touched.push(row);
+					recordEvent('added', table.id, row.id, now);
 					continue;
 				}
 				const row = index.get(item.id)!;
@@ -1358,6 +1398,7 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 				// docs silent: metadata given on update replaces the row's metadata.
 				if (item.metadata !== undefined) row.metadata = item.metadata;
 				touched.push(row);
+				recordEvent('updated', table.id, row.id, now);
 			}
 			if (valid.run && touched.length) startRun(table, 'new', [...new Set(touched)], table.columns, now);
 			return json(200, touched.map(rowOut));
@@ -1381,6 +1422,7 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 			const gone = new Set(deleted);
 			table.rows = table.rows.filter((r) => !gone.has(r.id));
 			for (const id of deleted) index.delete(id);
+			for (const id of deleted) recordEvent('deleted', table.id, id, Date.now());
 			return json(200, deleted);
 		}),
 	);
@@ -1467,8 +1509,95 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 		return state.status;
 	};
 
+	// ----- row history and direct row changes (tests and benchmarks) -----
+
+	const directTable = (tableId: string, what: string): ExtructTable => {
+		const table = tables.get(tableId);
+		if (!table) throw new Error(`${what}: no table ${tableId}`);
+		return table;
+	};
+
+	const addRows: ExtructSandbox['addRows'] = (tableId, rows, options = {}) => {
+		const table = directTable(tableId, 'addRows');
+		changes++;
+		const now = Date.now();
+		const created = rows.map((data) => newRow(table, data, {}, now));
+		table.rows.push(...created);
+		const index = rowIndex(table);
+		for (const row of created) index.set(row.id, row);
+		if (options.run && created.length) startRun(table, 'new', created, table.columns, now);
+		for (const row of created) recordEvent('added', table.id, row.id, now);
+		return created;
+	};
+
+	const updateRows: ExtructSandbox['updateRows'] = (tableId, updates) => {
+		const table = directTable(tableId, 'updateRows');
+		changes++;
+		const now = Date.now();
+		const index = rowIndex(table);
+		const touched: ExtructRow[] = [];
+		for (const { id, data } of updates) {
+			const row = index.get(id);
+			if (!row) continue;
+			for (const [key, value] of Object.entries(data)) writeCell(table, row, key, value, now);
+			touched.push(row);
+			recordEvent('updated', table.id, row.id, now);
+		}
+		return touched;
+	};
+
+	const deleteRows: ExtructSandbox['deleteRows'] = (tableId, rowIds) => {
+		const table = directTable(tableId, 'deleteRows');
+		changes++;
+		const index = rowIndex(table);
+		const deleted = [...new Set(rowIds)].filter((id) => index.has(id));
+		const gone = new Set(deleted);
+		table.rows = table.rows.filter((r) => !gone.has(r.id));
+		for (const id of deleted) index.delete(id);
+		for (const id of deleted) recordEvent('deleted', table.id, id, Date.now());
+		return deleted;
+	};
+
+	const runRows: ExtructSandbox['runRows'] = (tableId, options = {}) => {
+		const table = directTable(tableId, 'runRows');
+		changes++;
+		const wantedRows = options.rowIds && new Set(options.rowIds);
+		const wantedColumns = options.columnKeys && new Set(options.columnKeys);
+		return startRun(
+			table,
+			options.mode ?? 'new',
+			wantedRows ? table.rows.filter((r) => wantedRows.has(r.id)) : table.rows,
+			wantedColumns ? table.columns.filter((c) => wantedColumns.has(c.config.key)) : table.columns,
+		);
+	};
+
+	const seedRows: ExtructSandbox['seedRows'] = (tableId, count, data, when = Date.now()) => {
+		const table = directTable(tableId, 'seedRows');
+		changes++;
+		const at = iso(when);
+		const index = rowIndex(table);
+		for (let i = 0; i < count; i++) {
+			const values = data(i);
+			const cells: Record<string, ExtructCell> = {};
+			for (const column of table.columns) {
+				const key = column.config.key;
+				if (key in values) cells[key] = { value: values[key], status: 'done', updated_at: at };
+				else cells[key] = isInputColumn(column) ? { value: null, status: 'done', updated_at: at } : { value: null, status: 'created', updated_at: null };
+			}
+			const row: ExtructRow = { id: uuid(), created_at: at, parent_row_id: null, company_profile_id: null, data: cells, metadata: {} };
+			table.rows.push(row);
+			index.set(row.id, row);
+		}
+	};
+
 	await server.start();
 	return {
+		history,
+		addRows,
+		updateRows,
+		deleteRows,
+		runRows,
+		seedRows,
 		server,
 		url: server.url,
 		token,

@@ -38,6 +38,12 @@ export interface JustPaidSandboxOptions extends SandboxOptions {
 	 * the real service, whose timestamps have sub-millisecond precision while the API shows ms.
 	 */
 	tieBreak?: 'id' | 'insertion';
+	/**
+	 * Keep each table's list order between requests (re-sorted only after a row is created or
+	 * deleted), so paging through a 100,000-row table stays fast. Off by default: a position
+	 * changed by hand on a row object is not noticed while it is on.
+	 */
+	cacheOrder?: boolean;
 }
 
 export const JUSTPAID_COLUMN_TYPES = ['text', 'number', 'boolean', 'date', 'select', 'url', 'email', 'json'] as const;
@@ -108,6 +114,12 @@ export interface JustPaidSandbox {
 	tableView(table: JustPaidTable): Record<string, unknown>;
 	rowView(row: JustPaidRow): Record<string, unknown>;
 	close(): Promise<void>;
+	/** Creates a row as `POST /rows` does (history included), without HTTP, rate limit or maxRows check. */
+	createRow(tableId: string, data: Record<string, unknown>): JustPaidRow;
+	/** Replaces a row's data as `PATCH /rows/{rowId}` does (history included), without HTTP; undefined for an unknown row. */
+	updateRow(tableId: string, rowId: string, data: Record<string, unknown>): JustPaidRow | undefined;
+	/** Deletes a row as `DELETE /rows/{rowId}` does (history included), without HTTP; false for an unknown row. */
+	deleteRow(tableId: string, rowId: string): boolean;
 }
 
 const API = '/api/v1';
@@ -253,8 +265,8 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 	};
 	const iso = (ms = now()) => new Date(ms).toISOString();
 
-	const record = (type: JustPaidEvent['type'], tableId: string, rowId: string) =>
-		history.push({ type, tableId, rowId, at: iso(), seq: ++historySeq });
+	const record = (type: JustPaidEvent['type'], tableId: string, rowId: string, at = iso()) =>
+		history.push({ type, tableId, rowId, at, seq: ++historySeq });
 
 	const compareRows = (a: JustPaidRow, b: JustPaidRow): number => {
 		// Position first (ascending); rows without a position after them — like Postgres' ASC NULLS LAST.
@@ -269,7 +281,19 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 		return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 	};
 
-	const sortedRows = (tableId: string): JustPaidRow[] => [...(tables.get(tableId)?.rows ?? [])].sort(compareRows);
+	// `cacheOrder`: the sorted list per table, valid while no row was created or deleted.
+	let orderVersion = 0;
+	const orderCache = new Map<string, { rows: JustPaidRow[]; length: number; version: number; sorted: JustPaidRow[] }>();
+	const listOrder = (tableId: string): JustPaidRow[] => {
+		const rows = tables.get(tableId)?.rows ?? [];
+		if (!options.cacheOrder) return [...rows].sort(compareRows);
+		const cached = orderCache.get(tableId);
+		if (cached && cached.rows === rows && cached.length === rows.length && cached.version === orderVersion) return cached.sorted;
+		const sorted = [...rows].sort(compareRows);
+		orderCache.set(tableId, { rows, length: rows.length, version: orderVersion, sorted });
+		return sorted;
+	};
+	const sortedRows = (tableId: string): JustPaidRow[] => [...listOrder(tableId)];
 
 	const tableView = (table: JustPaidTable): Record<string, unknown> => ({
 		id: table.id,
@@ -304,6 +328,7 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 		};
 		insertionOrder.set(row, ++insertions);
 		table.rows.push(row);
+		orderVersion++;
 		return row;
 	};
 
@@ -505,7 +530,7 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 		if (!table) return tableNotFound();
 		const start = offset ?? 0;
 		// Only the page itself: no total, no next link (docs show a bare array).
-		return ok(sortedRows(table.id).slice(start, start + (limit ?? 50)).map(rowView));
+		return ok(listOrder(table.id).slice(start, start + (limit ?? 50)).map(rowView));
 	});
 
 	const parseData = (body: Record<string, unknown>): Record<string, unknown> => {
@@ -546,6 +571,7 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 		const index = table.rows.findIndex((r) => r.id === req.params.rowId);
 		if (index === -1) return rowNotFound();
 		const [row] = table.rows.splice(index, 1);
+		orderVersion++;
 		record('deleted', table.id, row.id);
 		return ok({ deleted: true });
 	});
@@ -562,6 +588,7 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 			row.id = extra.id;
 		}
 		if (extra.position !== undefined) row.position = extra.position;
+		orderVersion++;
 		return row;
 	};
 
@@ -577,6 +604,41 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 		const end = now();
 		rows.forEach((data, i) => newRow(table, data, end - (rows.length - 1 - i)));
 		return table;
+	};
+
+	// ---------------------------------------------------------------- direct row writes (tests, benchmarks)
+
+	const directTable = (tableId: string, what: string): JustPaidTable => {
+		const table = tables.get(tableId);
+		if (!table) throw new Error(`${what}: unknown table ${tableId}`);
+		return table;
+	};
+
+	const createRow: JustPaidSandbox['createRow'] = (tableId, data) => {
+		const table = directTable(tableId, 'createRow');
+		const row = newRow(table, data);
+		record('created', table.id, row.id, row.createdAt);
+		return row;
+	};
+
+	const updateRow: JustPaidSandbox['updateRow'] = (tableId, rowId, data) => {
+		const table = directTable(tableId, 'updateRow');
+		const row = table.rows.find((r) => r.id === rowId);
+		if (!row) return undefined;
+		row.data = clone(data);
+		row.updatedAt = iso();
+		record('updated', table.id, row.id, row.updatedAt);
+		return row;
+	};
+
+	const deleteRow: JustPaidSandbox['deleteRow'] = (tableId, rowId) => {
+		const table = directTable(tableId, 'deleteRow');
+		const index = table.rows.findIndex((r) => r.id === rowId);
+		if (index === -1) return false;
+		table.rows.splice(index, 1);
+		orderVersion++;
+		record('deleted', table.id, rowId);
+		return true;
 	};
 
 	const url = await server.start();
@@ -595,5 +657,8 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 		tableView,
 		rowView,
 		close: () => server.close(),
+		createRow,
+		updateRow,
+		deleteRow,
 	};
 }

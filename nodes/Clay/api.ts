@@ -280,3 +280,43 @@ export function cellStatus(cell: unknown): string | undefined {
 }
 
 export const isFinished = (status: string | undefined): boolean => status === 'SUCCESS' || (status?.startsWith('ERROR_') ?? false);
+
+// ---------------------------------------------------------------------------------------
+// Reads of the trigger (ClayTrigger): with the server's clock (the `Date` header).
+
+/** One enrichment field's run summary, from `GET /tables/{id}/fieldrun` (shape: client knowledge). */
+export interface FieldRun {
+	fieldId: string;
+	runId?: string;
+	status?: string;
+	numQueued: number;
+	numRunning: number;
+	numSuccess: number;
+	numError: number;
+}
+
+const countOf = (value: unknown): number => (Number.isFinite(Number(value)) ? Number(value) : 0);
+
+export const pollApi = {
+	/**
+	 * The run summary of every enrichment field that has been run. `runs` is undefined when
+	 * Clay answers in a shape this node does not know (then the trigger reads the records on
+	 * every poll instead of trusting it).
+	 */
+	fieldRuns: async (ctx: RequestContext, tableId: string): Promise<{ runs?: FieldRun[]; serverTime?: string }> => {
+		const response = await apiRequest<unknown>(ctx, clay, { method: 'GET', path: `/tables/${enc(tableId)}/fieldrun` });
+		const list = arrayIn(response.body, ['runs', 'results', 'fieldRuns']);
+		const runs = list
+			?.filter((entry): entry is Record<string, unknown> => !!entry && typeof entry === 'object' && typeof (entry as { fieldId?: unknown }).fieldId === 'string')
+			.map((entry) => ({
+				fieldId: String(entry.fieldId),
+				runId: entry.runId === undefined ? undefined : String(entry.runId),
+				status: entry.status === undefined ? undefined : String(entry.status),
+				numQueued: countOf(entry.numQueued),
+				numRunning: countOf(entry.numRunning),
+				numSuccess: countOf(entry.numSuccess),
+				numError: countOf(entry.numError),
+			}));
+		return { runs, serverTime: response.headers.date };
+	},
+};

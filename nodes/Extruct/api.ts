@@ -237,3 +237,14 @@ export function simplifyRow(row: Row): IDataObject {
 export function rowOutput(row: Row, simplify: boolean): IDataObject {
 	return simplify ? simplifyRow(row) : (row as unknown as IDataObject);
 }
+
+// ---------------------------------------------------------------------------------------
+// Reads of the trigger (ExtructTrigger): the same endpoints, with the server's clock.
+
+export const pollApi = {
+	/** `GET /tables/{id}` with the server's `Date` header (the trigger's time watermark). */
+	getTable: async (ctx: RequestContext, tableId: string): Promise<{ table: Table; serverTime?: string }> => {
+		const response = await call<Table>(ctx, 'GET', `/tables/${enc(tableId)}`);
+		return { table: response.body, serverTime: response.headers.date };
+	},
+};

@@ -231,3 +231,27 @@ export function simplifyRow(row: Row): IDataObject {
 export function rowOutput(row: Row, simplify: boolean): IDataObject {
 	return simplify ? simplifyRow(row) : ({ ...row } as unknown as IDataObject);
 }
+
+// ---------------------------------------------------------------------------------------
+// Reads of the trigger (JustPaidTrigger): the table with the server's clock.
+
+export const pollApi = {
+	/** `GET /tables/{id}` (row count) with the server's `Date` header (the trigger's time watermark). */
+	getTable: async (ctx: RequestContext, tableId: string): Promise<{ table: Table; serverTime?: string }> => {
+		let response: Awaited<ReturnType<typeof apiRequest>> | undefined;
+		let failure: unknown;
+		try {
+			response = await apiRequest<unknown>(ctx, justPaid, { method: 'GET', path: `/tables/${enc(tableId)}` });
+		} catch (error) {
+			failure = error;
+		}
+		if (!response) throw namingScope(failure, 'GET');
+		const envelope = response.body as { success?: unknown; data?: unknown } | undefined;
+		if (envelope && typeof envelope === 'object' && envelope.success === false) {
+			const { code, message } = envelopeError(envelope);
+			throw new ServiceError(`JustPaid reported a failure: ${message ?? code ?? 'no message'}`, { body: envelope });
+		}
+		const table = (envelope && typeof envelope === 'object' && 'data' in envelope ? envelope.data : envelope) as Table;
+		return { table, serverTime: response.headers.date };
+	},
+};

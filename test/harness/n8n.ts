@@ -286,7 +286,8 @@ export class Harness {
 		};
 	}
 
-	private additionalData(
+	/** The additional data n8n hands an execution context (public for test/harness/poll.ts). */
+	additionalData(
 		hooks: ExecutionLifecycleHooks,
 		credentials: Record<string, ICredentialDataDecryptedObject> = this.credentials,
 	): IWorkflowExecuteAdditionalData {

@@ -1,0 +1,267 @@
+/**
+ * How the Clay trigger reads Clay; the state logic is nodes/shared/poll.ts.
+ *
+ * Record Added: one request lists a view's record ids in the view's order (creation order in
+ * Clay's default views), so new records are the ids after the last one the previous poll saw.
+ * The state keeps the last few ids of the list (anchors; several, as any of them may be
+ * deleted) and a creation-time watermark. Idle: that one id list.
+ *
+ * Record Enriched: a record qualifies when every chosen enrichment cell is `SUCCESS` or
+ * `ERROR_…`; its event time is the record's `updatedAt`. Clay has no filter and no per-cell
+ * time, so finding them means reading every record of the view — which the trigger does only
+ * when the table's run summary (`GET /tables/{id}/fieldrun`: run ids and per-status cell
+ * counts of the chosen fields) changed since the last poll, while cells are queued or
+ * running, or when the last poll left records for the next one. Idle: that one request.
+ * A record whose enrichment finished earlier and that is edited later has a new `updatedAt`
+ * and is emitted again by the next poll that reads the records: without a per-cell time,
+ * telling an edit from a new result would need the state to remember every record.
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+
+import { chunk } from '../shared/batch';
+import { advanceMark, compareTime, maxTime, runTrigger, safeTime, selectNew, startMark } from '../shared/poll';
+import type { Mark, PollResult, TriggerSpec } from '../shared/poll';
+import { api, cellStatus, clay, isFinished, pollApi } from './api';
+import type { ClayRecord } from './api';
+import { ENRICHMENT_TYPES, Schemas } from './schema';
+import type { TableSchema } from './schema';
+
+/** Ids of the end of the list kept as anchors. */
+const ANCHORS = 20;
+/** Ids per bulk read (Clay's bulk-fetch-records). */
+const CHUNK = 200;
+/** Records read (newest first) for a sample of Record Enriched. */
+const SAMPLE_RECORDS = 1000;
+
+export interface ClayTriggerSettings {
+	tableId: string;
+	/** View id; empty: the table's "All rows" view. */
+	viewId: string;
+	event: 'recordAdded' | 'recordEnriched';
+	/** Field ids (or names) whose cells must be finished; empty: every enrichment field. */
+	fields: string[];
+	includeExisting: boolean;
+	simplify: boolean;
+}
+
+interface AddedState {
+	viewId: string;
+	/** The last ids of the view's list at the last poll. */
+	anchors: string[];
+	/** Creation-time watermark, used when every anchor was deleted. */
+	mark: Mark;
+}
+
+interface EnrichedState {
+	viewId: string;
+	/** The chosen fields' ids (empty: every enrichment field), resolved when the records were last read. */
+	fields: string[];
+	mark: Mark;
+	/** The run summary of the chosen fields at the last read of the records. */
+	signature: string;
+	/** The last read left records finished too recently for the watermark: read again next time. */
+	deferred: boolean;
+	/** The latest time the table's data showed (a lower bound of the server's clock). */
+	seen: string;
+}
+
+const created = (record: ClayRecord): string => String(record.createdAt ?? '');
+
+/** One poll of the Clay trigger. */
+export async function pollClay(ctx: IPollFunctions, settings: ClayTriggerSettings): Promise<INodeExecutionData[][] | null> {
+	return settings.event === 'recordAdded' ? await runTrigger(ctx, recordAdded(ctx, settings)) : await runTrigger(ctx, recordEnriched(ctx, settings));
+}
+
+function reader(ctx: IPollFunctions, settings: ClayTriggerSettings) {
+	const schemas = new Schemas(ctx);
+	const schema = async () => await schemas.get(settings.tableId);
+	return {
+		schema,
+		/** The view to read: the chosen one, else the one the state remembers, else "All rows". */
+		async view(remembered?: string): Promise<string> {
+			if (settings.viewId) return settings.viewId;
+			if (remembered) return remembered;
+			const table = await schema();
+			const view = table.defaultView();
+			if (!view) throw new Error(`${table.describe()} has no views to read records from`);
+			return view.id;
+		},
+		/** Records by id, in the given order; records deleted meanwhile are left out. */
+		async fetch(ids: string[]): Promise<ClayRecord[]> {
+			const out: ClayRecord[] = [];
+			for (const part of chunk(ids, CHUNK)) out.push(...(await api.bulkFetch(ctx, settings.tableId, part)));
+			return out;
+		},
+		async output(records: ClayRecord[]): Promise<IDataObject[]> {
+			if (!records.length) return [];
+			if (!settings.simplify) return records.map((record) => record as unknown as IDataObject);
+			const table = await schema();
+			return records.map((record) => table.simplify(record));
+		},
+		base: { service: clay, includeExisting: settings.includeExisting },
+	};
+}
+
+function recordAdded(ctx: IPollFunctions, settings: ClayTriggerSettings): TriggerSpec<AddedState> {
+	const { tableId } = settings;
+	const { view, fetch, output, base } = reader(ctx, settings);
+	const markOf = (mark: Mark | undefined, records: ClayRecord[]) => advanceMark(mark, records.map((record) => ({ key: created(record), id: record.id })));
+
+	/** Every anchor was deleted: the records created after the watermark, read from the end of the list. */
+	const afterMark = async (ids: string[], mark: Mark): Promise<ClayRecord[]> => {
+		const parts: ClayRecord[][] = [];
+		for (let end = ids.length; end > 0; end -= CHUNK) {
+			const part = await fetch(ids.slice(Math.max(0, end - CHUNK), end));
+			parts.unshift(part);
+			if (part.length && compareTime(created(part[0]), mark.at) < 0) break;
+		}
+		return selectNew(parts.flat(), created, (record) => record.id, mark);
+	};
+
+	return {
+		...base,
+		key: `clay|recordAdded|${tableId}|${settings.viewId}`,
+		event: 'recordAdded',
+		noSample: `The Clay table ${tableId} has no records in this view yet: add a record, then fetch again`,
+		async start() {
+			const viewId = await view();
+			const ids = await api.recordIds(ctx, tableId, viewId);
+			const anchors = ids.slice(-ANCHORS);
+			const records = await fetch(anchors);
+			const newest = maxTime(...records.map(created));
+			// records created with the newest ones before the anchors (a bulk add) are known too
+			const mark = markOf(undefined, records.filter((record) => compareTime(created(record), newest) === 0));
+			return { viewId, anchors, mark: records.length ? { ...mark, more: true } : mark };
+		},
+		async poll(state): Promise<PollResult<AddedState>> {
+			const viewId = await view(state?.viewId);
+			const ids = await api.recordIds(ctx, tableId, viewId);
+			let fresh: ClayRecord[];
+			if (!state || !state.anchors.length) {
+				// first poll with Include Existing Rows, or the view was empty: every record is new
+				fresh = await fetch(ids);
+			} else {
+				const anchors = new Set(state.anchors);
+				let last = ids.length - 1;
+				while (last >= 0 && !anchors.has(ids[last])) last--;
+				fresh = last >= 0 ? await fetch(ids.slice(last + 1)) : ids.length ? await afterMark(ids, state.mark) : [];
+			}
+			return {
+				rows: await output(fresh),
+				state: { viewId, anchors: ids.slice(-ANCHORS), mark: markOf(state?.mark, fresh) },
+			};
+		},
+		async sample() {
+			const ids = await api.recordIds(ctx, tableId, await view());
+			return await output(await fetch(ids.slice(-1)));
+		},
+	};
+}
+
+function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): TriggerSpec<EnrichedState> {
+	const { tableId } = settings;
+	const { schema, view, fetch, output, base } = reader(ctx, settings);
+
+	/** The fields whose cells must be finished. */
+	const fieldsOf = (table: TableSchema): string[] => {
+		if (!settings.fields.length) {
+			const ids = table.table.fields.filter((field) => ENRICHMENT_TYPES.has(String(field.type))).map((field) => field.id);
+			if (!ids.length) throw new Error(`${table.describe()} has no enrichment columns, so no record can be enriched: add one, or use the event Record Added`);
+			return ids;
+		}
+		return settings.fields.map((wanted) => {
+			const field = table.resolve(wanted);
+			if (!field) throw new Error(`"Fields": ${wanted} is not a column of ${table.describe()} (any more); its columns are: ${table.fieldNames()}`);
+			return field.id;
+		});
+	};
+
+	/** The run summary of the chosen fields (by id; empty: every field that was run), as a signature. */
+	const summary = async (fieldIds: string[]) => {
+		const { runs, serverTime } = await pollApi.fieldRuns(ctx, tableId);
+		const relevant = (runs ?? [])
+			.filter((run) => !fieldIds.length || fieldIds.includes(run.fieldId))
+			.sort((a, b) => (a.fieldId < b.fieldId ? -1 : a.fieldId > b.fieldId ? 1 : 0));
+		return {
+			known: runs !== undefined,
+			signature: JSON.stringify(relevant.map((run) => [run.fieldId, run.runId ?? null, run.numQueued, run.numRunning, run.numSuccess, run.numError])),
+			busy: relevant.some((run) => run.numQueued + run.numRunning > 0),
+			serverTime,
+		};
+	};
+
+	/** Every record of the view, in its order. */
+	const everyRecord = async (viewId: string) => await fetch(await api.recordIds(ctx, tableId, viewId));
+
+	const finishedAt = (fields: string[]) => (record: ClayRecord): string | undefined => {
+		for (const field of fields) if (!isFinished(cellStatus(record.cells?.[field]))) return undefined;
+		return String(record.updatedAt ?? record.createdAt ?? '') || undefined;
+	};
+
+	const byTime = (records: ClayRecord[], time: (record: ClayRecord) => string | undefined) =>
+		records
+			.map((record, index) => ({ record, index }))
+			.sort((a, b) => compareTime(time(a.record)!, time(b.record)!) || a.index - b.index)
+			.map((entry) => entry.record);
+
+	return {
+		...base,
+		key: `clay|recordEnriched|${tableId}|${settings.viewId}|${[...settings.fields].sort().join(',')}`,
+		event: 'recordEnriched',
+		noSample: `No record among the newest ${SAMPLE_RECORDS} of the Clay table ${tableId} has finished enriching in the chosen columns: run enrichment, then fetch again`,
+		async start() {
+			const fields = fieldsOf(await schema());
+			const chosen = settings.fields.length ? fields : [];
+			const { signature, busy, serverTime } = await summary(chosen);
+			const floor = safeTime(serverTime, '');
+			const key = finishedAt(fields);
+			const viewId = await view();
+			// the records enriched by now are not replayed, also those stamped after the (lagging) watermark
+			const records = await everyRecord(viewId);
+			let seen = '';
+			for (const record of records) seen = maxTime(seen, record.createdAt, record.updatedAt);
+			const present = records.flatMap((record) => {
+				const at = key(record);
+				return at === undefined ? [] : [{ key: at, id: record.id }];
+			});
+			return { viewId, fields: chosen, mark: startMark(floor, present), signature, deferred: busy, seen };
+		},
+		async poll(state): Promise<PollResult<EnrichedState>> {
+			// names given by expression were resolved to ids when the records were last read
+			const { known, signature, busy, serverTime } = await summary(state?.fields ?? settings.fields);
+			if (state && known && !busy && !state.deferred && state.signature === signature) return { rows: [], state };
+			// Every result up to `floor` is surely visible to the read that starts now.
+			const floor = maxTime(safeTime(serverTime, state?.seen), state?.mark.at);
+			const fields = fieldsOf(await schema());
+			const chosen = settings.fields.length ? fields : [];
+			const viewId = await view(state?.viewId);
+			const records = await everyRecord(viewId);
+			let seen = state?.seen ?? '';
+			for (const record of records) seen = maxTime(seen, record.createdAt, record.updatedAt);
+			const key = finishedAt(fields);
+			const candidates = selectNew(records, key, (record) => record.id, state?.mark);
+			const due = byTime(
+				candidates.filter((record) => compareTime(key(record)!, floor) <= 0),
+				key,
+			);
+			return {
+				rows: await output(due),
+				state: {
+					viewId,
+					fields: chosen,
+					mark: advanceMark(state?.mark, due.map((record) => ({ key: key(record)!, id: record.id })), floor),
+					// a summary of other fields (names resolved only now) would not match the next one
+					signature: JSON.stringify(chosen) === JSON.stringify(state?.fields ?? settings.fields) ? signature : '',
+					deferred: busy || due.length < candidates.length,
+					seen,
+				},
+			};
+		},
+		async sample() {
+			const key = finishedAt(fieldsOf(await schema()));
+			const ids = await api.recordIds(ctx, tableId, await view());
+			const records = (await fetch(ids.slice(-SAMPLE_RECORDS))).filter((record) => key(record) !== undefined);
+			return await output(byTime(records, key).slice(-1));
+		},
+	};
+}

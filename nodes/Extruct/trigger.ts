@@ -1,0 +1,260 @@
+/**
+ * How the Extruct trigger reads Extruct; the state logic is nodes/shared/poll.ts.
+ *
+ * Row Added: `/data` lists rows in created order, so new rows are at the end. The watermark is
+ * the newest emitted `created_at` plus the ids at exactly that time. A poll reads the row
+ * count (`GET /tables/{id}`) and then the list backwards from its end until a row older than
+ * the watermark: idle, that is one page holding the rows at the watermark and the row before.
+ *
+ * Row Enriched: a row qualifies when every chosen cell is `done` or `failed`; its event time is
+ * the latest `updated_at` of those cells, and each such time is emitted once (a re-run that
+ * finishes again is a new event). Extruct has no filter on cell status or time, so finding
+ * them means reading the whole table — which the trigger does only when the table's status
+ * (row count and cell counters) or its newest row changed since the last poll, while cells
+ * are running, or when the last poll left rows for the next one. Idle: those 2 requests.
+ * The time watermark stays under the server's clock (see `safeTime`), so a row still running
+ * when its page was read is caught by the next poll.
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+
+import { ServiceError } from '../shared/errors';
+import { advanceMark, compareTime, maxTime, readBackward, runTrigger, safeTime, selectNew, startMark } from '../shared/poll';
+import type { Mark, PollResult, TriggerSpec } from '../shared/poll';
+import { api, extruct, INPUT_KINDS, pollApi, rowOutput, TERMINAL } from './api';
+import type { Row, Table } from './api';
+
+const PAGE = 100;
+/** Pages read (newest first) for a sample of Row Enriched. */
+const SAMPLE_PAGES = 10;
+
+export interface ExtructTriggerSettings {
+	tableId: string;
+	event: 'rowAdded' | 'rowEnriched';
+	/** Column ids (or keys) whose cells must be finished; empty: every enrichment column. */
+	columns: string[];
+	includeExisting: boolean;
+	simplify: boolean;
+	/** Row Enriched: read the table at least this often even when its status looks unchanged (0: never). */
+	recheckMs: number;
+	/** The clock used for `recheckMs` only. */
+	now(): number;
+}
+
+interface AddedState {
+	mark: Mark;
+}
+
+interface EnrichedState {
+	mark: Mark;
+	/** The table's status and newest row at the last read of the table. */
+	signature: string;
+	/** The last read left rows enriched too recently for the watermark: read again next time. */
+	deferred: boolean;
+	/** The latest time the table's data showed (a lower bound of the server's clock). */
+	seen: string;
+	/** When the table was last read in full (the trigger's clock, ms). */
+	checkedAt: number;
+}
+
+const created = (row: Row): string => String(row.created_at ?? '');
+
+function rowCount(table: Table): number {
+	const count = Number(table.status?.num_rows);
+	if (!Number.isInteger(count) || count < 0) {
+		throw new ServiceError('Extruct did not say how many rows the table has (status.num_rows)', {
+			description: 'The trigger reads the row count from the table status to find new rows cheaply; the answer of GET /tables/{id} had none.',
+		});
+	}
+	return count;
+}
+
+/** The keys of the cells that must be finished. */
+function enrichmentKeys(table: Table, chosen: string[]): string[] {
+	const columns = Array.isArray(table.columns) ? table.columns : [];
+	if (!chosen.length) {
+		const keys = columns.filter((column) => !INPUT_KINDS.has(column.config.kind)).map((column) => column.config.key);
+		if (!keys.length) {
+			throw new Error(
+				`Table "${table.name ?? table.id}" has no enrichment columns, so no row can be enriched: add one, or use the event Row Added`,
+			);
+		}
+		return keys;
+	}
+	return chosen.map((wanted) => {
+		const column = columns.find((c) => c.id === wanted || c.config.key === wanted);
+		if (!column) {
+			throw new Error(
+				`"Columns": the column ${wanted} is not in table "${table.name ?? table.id}" (any more); its columns are: ${columns.map((c) => c.config.key).join(', ') || '(none)'}`,
+			);
+		}
+		return column.config.key;
+	});
+}
+
+/** When a row's chosen cells all finished (the latest of their `updated_at`), or undefined while one is not. */
+export function enrichedAt(row: Row, keys: string[]): string | undefined {
+	let latest = '';
+	for (const key of keys) {
+		const cell = row.data?.[key];
+		if (!cell || typeof cell !== 'object' || !TERMINAL.has(String(cell.status))) return undefined;
+		latest = maxTime(latest, cell.updated_at ?? created(row));
+	}
+	return latest || created(row);
+}
+
+/** The latest time a row shows: its creation or any cell's last change. */
+function latestIn(row: Row): string {
+	let latest = created(row);
+	for (const cell of Object.values(row.data ?? {})) {
+		if (cell && typeof cell === 'object') latest = maxTime(latest, (cell as { updated_at?: string | null }).updated_at);
+	}
+	return latest;
+}
+
+function sortByTime<T>(rows: T[], time: (row: T) => string): T[] {
+	return rows
+		.map((row, index) => ({ row, index }))
+		.sort((a, b) => compareTime(time(a.row), time(b.row)) || a.index - b.index)
+		.map((entry) => entry.row);
+}
+
+/** One poll of the Extruct trigger. */
+export async function pollExtruct(ctx: IPollFunctions, settings: ExtructTriggerSettings): Promise<INodeExecutionData[][] | null> {
+	return settings.event === 'rowAdded' ? await runTrigger(ctx, rowAdded(ctx, settings)) : await runTrigger(ctx, rowEnriched(ctx, settings));
+}
+
+function reader(ctx: IPollFunctions, settings: ExtructTriggerSettings) {
+	return {
+		read: async (offset: number, limit: number) => (await api.getRowsPage(ctx, settings.tableId, offset, limit)).rows,
+		id: (row: Row) => row.id,
+		output: (row: Row): IDataObject => rowOutput(row, settings.simplify),
+		base: { service: extruct, includeExisting: settings.includeExisting },
+	};
+}
+
+function rowAdded(ctx: IPollFunctions, settings: ExtructTriggerSettings): TriggerSpec<AddedState> {
+	const { tableId } = settings;
+	const { read, id, output, base } = reader(ctx, settings);
+	return {
+		...base,
+		key: `extruct|rowAdded|${tableId}`,
+		event: 'rowAdded',
+		noSample: `The Extruct table ${tableId} has no rows yet: add a row, then fetch again`,
+		async start() {
+			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);
+			const last = total ? (await read(total - 1, 1)).at(-1) : undefined;
+			if (!last) return { mark: startMark('') };
+			// the rows created at the newest row's time (a bulk add shares one timestamp): up to a
+			// page of them; when there are more, the mark keeps the last ones (see `Mark.more`)
+			const rows = await readBackward({ total, read, id, pageSize: PAGE, maxPages: 2, isOlder: (row) => compareTime(created(row), created(last)) < 0 });
+			const atLast = rows.filter((row) => compareTime(created(row), created(last)) === 0);
+			const mark = advanceMark(undefined, atLast.map((row) => ({ key: created(row), id: row.id })));
+			return { mark: atLast.length === rows.length && rows.length < total ? { ...mark, more: true } : mark };
+		},
+		async poll(state): Promise<PollResult<AddedState>> {
+			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);
+			const mark = state?.mark;
+			const known = new Set(mark?.more ? mark.ids : []);
+			const rows = await readBackward({
+				total,
+				read,
+				id,
+				pageSize: PAGE,
+				firstPage: mark ? mark.ids.length + 1 : PAGE,
+				// rows are appended: everything before a remembered row of a bulk add is known
+				isOlder: mark ? (row) => compareTime(created(row), mark.at) < 0 || known.has(row.id) : undefined,
+			});
+			const fresh = selectNew(rows, created, id, mark);
+			return {
+				rows: fresh.map(output),
+				state: { mark: advanceMark(mark, fresh.map((row) => ({ key: created(row), id: row.id }))) },
+			};
+		},
+		async sample() {
+			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);
+			return total ? (await read(total - 1, 1)).map(output) : [];
+		},
+	};
+}
+
+function rowEnriched(ctx: IPollFunctions, settings: ExtructTriggerSettings): TriggerSpec<EnrichedState> {
+	const { tableId } = settings;
+	const { read, id, output, base } = reader(ctx, settings);
+
+	/** The table, the keys of the chosen cells, the newest row and the signature of them. */
+	const look = async () => {
+		const { table, serverTime } = await pollApi.getTable(ctx, tableId);
+		const total = rowCount(table);
+		const keys = enrichmentKeys(table, settings.columns);
+		const newest = total ? (await read(total - 1, 1)).at(-1) : undefined;
+		const status = table.status ?? {};
+		const signature = JSON.stringify([
+			total,
+			status.num_cells_completed ?? null,
+			status.num_cells_failed ?? null,
+			status.num_cells_in_progress ?? null,
+			status.run_status ?? null,
+			newest?.id ?? null,
+			keys,
+		]);
+		const busy = Number(status.num_cells_in_progress ?? 0) > 0 || status.run_status === 'running';
+		return { total, keys, newest, signature, busy, serverTime };
+	};
+
+	return {
+		...base,
+		key: `extruct|rowEnriched|${tableId}|${[...settings.columns].sort().join(',')}`,
+		event: 'rowEnriched',
+		noSample: `No row of the Extruct table ${tableId} has finished enriching among its newest ${PAGE * SAMPLE_PAGES} rows: run enrichment, then fetch again`,
+		async start() {
+			const { total, keys, signature, busy, serverTime } = await look();
+			const floor = safeTime(serverTime, '');
+			// the rows enriched by now are not replayed, also those stamped after the (lagging) watermark
+			const rows = await readBackward({ total, read, id, pageSize: PAGE });
+			let seen = '';
+			for (const row of rows) seen = maxTime(seen, latestIn(row));
+			const present = rows.flatMap((row) => {
+				const at = enrichedAt(row, keys);
+				return at === undefined ? [] : [{ key: at, id: row.id }];
+			});
+			return { mark: startMark(floor, present), signature, deferred: busy, seen, checkedAt: settings.now() };
+		},
+		async poll(state): Promise<PollResult<EnrichedState>> {
+			const { total, keys, signature, busy, serverTime } = await look();
+			const recheckDue = settings.recheckMs > 0 && settings.now() - (state?.checkedAt ?? 0) >= settings.recheckMs;
+			if (state && !busy && !state.deferred && !recheckDue && state.signature === signature) {
+				return { rows: [], state };
+			}
+			// Every event up to `floor` is surely visible to the read that starts now.
+			const floor = maxTime(safeTime(serverTime, state?.seen), state?.mark.at);
+			const rows = await readBackward({ total, read, id, pageSize: PAGE });
+			let seen = state?.seen ?? '';
+			for (const row of rows) seen = maxTime(seen, latestIn(row));
+			const key = (row: Row) => enrichedAt(row, keys);
+			const candidates = selectNew(rows, key, id, state?.mark);
+			const due = sortByTime(
+				candidates.filter((row) => compareTime(key(row)!, floor) <= 0),
+				(row) => key(row)!,
+			);
+			return {
+				rows: due.map(output),
+				state: {
+					mark: advanceMark(state?.mark, due.map((row) => ({ key: key(row)!, id: row.id })), floor),
+					signature,
+					deferred: busy || due.length < candidates.length,
+					seen,
+					checkedAt: settings.now(),
+				},
+			};
+		},
+		async sample() {
+			const { total, keys } = await look();
+			const rows = await readBackward({ total, read, id, pageSize: PAGE, maxPages: SAMPLE_PAGES });
+			const enriched = sortByTime(
+				rows.filter((row) => enrichedAt(row, keys) !== undefined),
+				(row) => enrichedAt(row, keys)!,
+			);
+			return enriched.slice(-1).map(output);
+		},
+	};
+}

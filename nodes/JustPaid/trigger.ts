@@ -1,0 +1,183 @@
+/**
+ * How the JustPaid trigger reads JustPaid; the state logic is nodes/shared/poll.ts.
+ *
+ * JustPaid lists rows by `position` (rows that have one come first), then `createdAt`, with
+ * offset paging and no filter. Rows created through the API have no position, so new rows are
+ * appended at the end of the list.
+ *
+ * Row Added: the watermark is the newest emitted `createdAt` plus the ids at exactly that
+ * time. A poll reads the row count (`GET /tables/{id}`) and the list backwards from its end
+ * until a row older than the watermark (or one with a position): idle, 2 requests.
+ *
+ * Row Updated: a row qualifies once its `updatedAt` is later than its `createdAt`; each
+ * `updatedAt` is emitted once. An update moves no row and changes neither the row count nor
+ * the table, and the API has no filter: finding updates means reading every row, so every
+ * poll costs 1 + rows/100 requests, also when nothing changed. The time watermark stays under
+ * the server's clock (see `safeTime`), so a row updated after its page was read is caught by
+ * the next poll.
+ */
+import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
+
+import { ServiceError } from '../shared/errors';
+import { advanceMark, compareTime, maxTime, readBackward, runTrigger, safeTime, selectNew, startMark } from '../shared/poll';
+import type { Mark, PollResult, TriggerSpec } from '../shared/poll';
+import { api, justPaid, PAGE_SIZE, pollApi, rowOutput } from './api';
+import type { Row, Table } from './api';
+
+/** Pages read (newest first) for a sample of Row Updated. */
+const SAMPLE_PAGES = 10;
+
+export interface JustPaidTriggerSettings {
+	tableId: string;
+	event: 'rowAdded' | 'rowUpdated';
+	includeExisting: boolean;
+	simplify: boolean;
+}
+
+interface AddedState {
+	mark: Mark;
+}
+
+interface UpdatedState {
+	mark: Mark;
+	/** The latest time the table's data showed (a lower bound of the server's clock). */
+	seen: string;
+}
+
+const created = (row: Row): string => String(row.createdAt ?? '');
+const positioned = (row: Row): boolean => row.position !== null && row.position !== undefined;
+
+/** When a row was last updated, or undefined for a row never updated since its creation. */
+export function updatedAt(row: Row): string | undefined {
+	const updated = String(row.updatedAt ?? '');
+	return updated && compareTime(updated, created(row)) > 0 ? updated : undefined;
+}
+
+function rowCount(table: Table): number {
+	const count = Number(table.rowCount);
+	if (!Number.isInteger(count) || count < 0) {
+		throw new ServiceError('JustPaid did not say how many rows the table has (rowCount)', {
+			description: 'The trigger reads the row count of the table to find new rows cheaply; the answer of GET /tables/{id} had none.',
+		});
+	}
+	return count;
+}
+
+function sortByTime<T>(rows: T[], time: (row: T) => string): T[] {
+	return rows
+		.map((row, index) => ({ row, index }))
+		.sort((a, b) => compareTime(time(a.row), time(b.row)) || a.index - b.index)
+		.map((entry) => entry.row);
+}
+
+/** One poll of the JustPaid trigger. */
+export async function pollJustPaid(ctx: IPollFunctions, settings: JustPaidTriggerSettings): Promise<INodeExecutionData[][] | null> {
+	return settings.event === 'rowAdded' ? await runTrigger(ctx, rowAdded(ctx, settings)) : await runTrigger(ctx, rowUpdated(ctx, settings));
+}
+
+function reader(ctx: IPollFunctions, settings: JustPaidTriggerSettings) {
+	return {
+		read: async (offset: number, limit: number) => await api.listRows(ctx, settings.tableId, offset, limit),
+		id: (row: Row) => row.id,
+		output: (row: Row): IDataObject => rowOutput(row, settings.simplify),
+		base: { service: justPaid, includeExisting: settings.includeExisting },
+	};
+}
+
+function rowAdded(ctx: IPollFunctions, settings: JustPaidTriggerSettings): TriggerSpec<AddedState> {
+	const { tableId } = settings;
+	const { read, id, output, base } = reader(ctx, settings);
+	/** Rows with a position are listed before every row the API creates. */
+	const olderThan = (at: string) => (row: Row) => positioned(row) || compareTime(created(row), at) < 0;
+	return {
+		...base,
+		key: `justpaid|rowAdded|${tableId}`,
+		event: 'rowAdded',
+		noSample: `The JustPaid table ${tableId} has no rows yet: add a row, then fetch again`,
+		async start() {
+			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);
+			const last = total ? (await read(total - 1, 1)).at(-1) : undefined;
+			if (!last || positioned(last)) return { mark: startMark('') };
+			// every row created at the newest row's time
+			const rows = await readBackward({ total, read, id, pageSize: PAGE_SIZE, isOlder: olderThan(created(last)) });
+			const atLast = rows.filter((row) => !positioned(row) && compareTime(created(row), created(last)) === 0);
+			return { mark: advanceMark(undefined, atLast.map((row) => ({ key: created(row), id: row.id }))) };
+		},
+		async poll(state): Promise<PollResult<AddedState>> {
+			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);
+			const mark = state?.mark;
+			const rows = await readBackward({
+				total,
+				read,
+				id,
+				pageSize: PAGE_SIZE,
+				firstPage: mark ? mark.ids.length + 1 : PAGE_SIZE,
+				isOlder: mark ? olderThan(mark.at) : undefined,
+			});
+			const fresh = selectNew(
+				rows.filter((row) => !positioned(row)),
+				created,
+				id,
+				mark,
+			);
+			return {
+				rows: fresh.map(output),
+				state: { mark: advanceMark(mark, fresh.map((row) => ({ key: created(row), id: row.id }))) },
+			};
+		},
+		async sample() {
+			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);
+			return total ? (await read(total - 1, 1)).map(output) : [];
+		},
+	};
+}
+
+function rowUpdated(ctx: IPollFunctions, settings: JustPaidTriggerSettings): TriggerSpec<UpdatedState> {
+	const { tableId } = settings;
+	const { read, id, output, base } = reader(ctx, settings);
+	return {
+		...base,
+		key: `justpaid|rowUpdated|${tableId}`,
+		event: 'rowUpdated',
+		noSample: `No row among the newest ${PAGE_SIZE * SAMPLE_PAGES} rows of the JustPaid table ${tableId} was updated after it was created: update a row, then fetch again`,
+		async start() {
+			const { table, serverTime } = await pollApi.getTable(ctx, tableId);
+			const floor = safeTime(serverTime, '');
+			// the rows updated by now are not replayed, also those stamped after the (lagging) watermark
+			const rows = await readBackward({ total: rowCount(table), read, id, pageSize: PAGE_SIZE });
+			let seen = '';
+			for (const row of rows) seen = maxTime(seen, row.createdAt, row.updatedAt);
+			const present = rows.flatMap((row) => {
+				const at = updatedAt(row);
+				return at === undefined ? [] : [{ key: at, id: row.id }];
+			});
+			return { mark: startMark(floor, present), seen };
+		},
+		async poll(state): Promise<PollResult<UpdatedState>> {
+			const { table, serverTime } = await pollApi.getTable(ctx, tableId);
+			// Every update up to `floor` is surely visible to the read that starts now.
+			const floor = maxTime(safeTime(serverTime, state?.seen), state?.mark.at);
+			const rows = await readBackward({ total: rowCount(table), read, id, pageSize: PAGE_SIZE });
+			let seen = state?.seen ?? '';
+			for (const row of rows) seen = maxTime(seen, row.createdAt, row.updatedAt);
+			const candidates = selectNew(rows, updatedAt, id, state?.mark);
+			const due = sortByTime(
+				candidates.filter((row) => compareTime(updatedAt(row)!, floor) <= 0),
+				(row) => updatedAt(row)!,
+			);
+			return {
+				rows: due.map(output),
+				state: { mark: advanceMark(state?.mark, due.map((row) => ({ key: updatedAt(row)!, id: row.id })), floor), seen },
+			};
+		},
+		async sample() {
+			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);
+			const rows = await readBackward({ total, read, id, pageSize: PAGE_SIZE, maxPages: SAMPLE_PAGES });
+			const updated = sortByTime(
+				rows.filter((row) => updatedAt(row) !== undefined),
+				(row) => updatedAt(row)!,
+			);
+			return updated.slice(-1).map(output);
+		},
+	};
+}
