@@ -4,6 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { unexpectedAnswer } from '../shared/shape';
 import { apiRequest } from '../shared/request';
 import type { RequestContext, ServiceDefinition } from '../shared/request';
 
@@ -156,7 +157,7 @@ function listOf<T>(body: unknown): T[] {
 	for (const key of ['items', 'data', 'results', 'tables', 'rows']) {
 		if (Array.isArray(envelope?.[key])) return envelope![key] as T[];
 	}
-	return [];
+	throw unexpectedAnswer('Extruct', 'a list', body);
 }
 
 export const api = {

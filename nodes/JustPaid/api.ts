@@ -6,6 +6,7 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 
 import { ServiceError } from '../shared/errors';
+import { unexpectedAnswer } from '../shared/shape';
 import { apiRequest } from '../shared/request';
 import type { RequestContext, ServiceDefinition } from '../shared/request';
 
@@ -167,7 +168,7 @@ function listOf<T>(value: unknown): T[] {
 		const inner = (value as Record<string, unknown> | undefined)?.[key];
 		if (Array.isArray(inner)) return inner as T[];
 	}
-	return [];
+	throw unexpectedAnswer('JustPaid', 'a list', value);
 }
 
 export const api = {

@@ -7,7 +7,15 @@
  * alone and the rest is sent again; when the service does not say which rows, the batch
  * is halved until the bad row stands alone. Any other failure (auth, a missing table,
  * an ambiguous write) fails the batch's items with that error, never re-sending them.
+ *
+ * An ambiguous write (the connection dropped after the request was sent, a 502/503/504 on a
+ * create) may or may not have been stored. When the service lets the client find out — the
+ * operation gives a `reconcile` that looks the rows up, e.g. by a write id stored with each
+ * row — the rows found count as written, the rows surely not stored are sent again, and only
+ * what is still unknown after that ends as an error saying so.
  */
+import { sleep } from 'n8n-workflow';
+
 import { ServiceError } from './errors';
 
 export interface BatchEntry<P> {
@@ -31,6 +39,22 @@ export interface BatchOptions<P, R> {
 	diagnose(error: unknown, payloads: P[]): { bad: Map<number, string> } | undefined;
 	/** Builds the error of one entry whose row the service named. */
 	rowError?(message: string, entry: BatchEntry<P>, cause: unknown): Error;
+	/**
+	 * For writes that are not idempotent: called once every batch is done, with the payloads
+	 * whose batch failed ambiguously. Returns, per payload, what the service holds for it, or
+	 * `undefined` when it surely did not store it (those are sent again). Throwing leaves the
+	 * ambiguous errors as they are.
+	 */
+	reconcile?(payloads: P[]): Promise<Array<R | undefined>>;
+	/** How many times a write found not stored is sent again (default 2); it is looked up after each. */
+	reconcileRounds?: number;
+	/** Pause before each look-up, so that a write the service was still processing has landed (default 1000 ms). */
+	reconcileDelayMs?: number;
+}
+
+/** Whether an error leaves the fate of a write unknown. */
+export function isAmbiguous(error: unknown): boolean {
+	return error instanceof ServiceError && error.details.ambiguous === true;
 }
 
 /** Runs `worker` over `tasks` with at most `concurrency` at once, in order of start. */
@@ -58,7 +82,9 @@ export function chunk<T>(list: readonly T[], size: number): T[][] {
 }
 
 export async function runBatched<P, R>(entries: Array<BatchEntry<P>>, options: BatchOptions<P, R>): Promise<Array<Outcome<R>>> {
-	const outcomes: Array<Outcome<R>> = [];
+	/** One outcome per entry, in the order the entries ended. */
+	let ended: Array<Ended<P, R>> = [];
+	const end = (entry: BatchEntry<P>, outcome: Outcome<R>) => ended.push({ entry, outcome });
 	const size = Math.max(1, Math.floor(options.batchSize));
 	const rowError =
 		options.rowError ??
@@ -76,12 +102,12 @@ export async function runBatched<P, R>(entries: Array<BatchEntry<P>>, options: B
 		} catch (error) {
 			const diagnosis = options.diagnose(error, batch.map((entry) => entry.payload));
 			if (!diagnosis) {
-				for (const entry of batch) outcomes.push({ index: entry.index, ok: false, error: error as Error });
+				for (const entry of batch) end(entry, { index: entry.index, ok: false, error: error as Error });
 				return;
 			}
 			if (batch.length === 1) {
 				const message = diagnosis.bad.get(0);
-				outcomes.push({
+				end(batch[0], {
 					index: batch[0].index,
 					ok: false,
 					error: message ? rowError(message, batch[0], error) : (error as Error),
@@ -91,7 +117,11 @@ export async function runBatched<P, R>(entries: Array<BatchEntry<P>>, options: B
 			const named = [...diagnosis.bad.keys()].filter((position) => position >= 0 && position < batch.length);
 			if (named.length > 0) {
 				for (const position of named) {
-					outcomes.push({ index: batch[position].index, ok: false, error: rowError(diagnosis.bad.get(position)!, batch[position], error) });
+					end(batch[position], {
+						index: batch[position].index,
+						ok: false,
+						error: rowError(diagnosis.bad.get(position)!, batch[position], error),
+					});
 				}
 				const rest = batch.filter((_entry, position) => !diagnosis.bad.has(position));
 				await sendBatch(rest);
@@ -111,15 +141,71 @@ export async function runBatched<P, R>(entries: Array<BatchEntry<P>>, options: B
 					description: 'The rows may have been stored. Check the table before running these items again.',
 				},
 			);
-			for (const entry of batch) outcomes.push({ index: entry.index, ok: false, error });
+			for (const entry of batch) end(entry, { index: entry.index, ok: false, error });
 			return;
 		}
-		batch.forEach((entry, position) => outcomes.push({ index: entry.index, ok: true, value: results[position] }));
+		batch.forEach((entry, position) => end(entry, { index: entry.index, ok: true, value: results[position] }));
 	};
 
 	await mapConcurrent(chunk(entries, size), options.concurrency, sendBatch);
-	return outcomes.sort((a, b) => a.index - b.index);
+	if (options.reconcile) {
+		const resends = options.reconcileRounds ?? 2;
+		for (let round = 0; ; round++) {
+			const again = await reconcileAmbiguous(ended, options, round < resends);
+			if (!again.length) break;
+			const resent = new Set(again);
+			ended = ended.filter(({ entry }) => !resent.has(entry));
+			await mapConcurrent(chunk(again, size), options.concurrency, sendBatch);
+		}
+	}
+	return ended.map(({ outcome }) => outcome).sort((a, b) => a.index - b.index);
 }
+
+interface Ended<P, R> {
+	entry: BatchEntry<P>;
+	outcome: Outcome<R>;
+}
+
+function withDescription(error: ServiceError, description: string, ambiguous: boolean): ServiceError {
+	return new ServiceError(error.message, { ...error.details, ambiguous, description });
+}
+
+/**
+ * Looks up the entries whose write failed ambiguously (`options.reconcile`): the ones the
+ * service holds become successes in place. Returns the ones it surely does not hold, to be
+ * sent again — or, when `resend` is false, fails them saying they were not stored. When the
+ * look-up itself fails, the ambiguous errors stay and say so.
+ */
+async function reconcileAmbiguous<P, R>(ended: Array<Ended<P, R>>, options: BatchOptions<P, R>, resend: boolean): Promise<Array<BatchEntry<P>>> {
+	const unsure = ended.filter(({ outcome }) => !outcome.ok && isAmbiguous(outcome.error));
+	if (!unsure.length) return [];
+	await sleep(options.reconcileDelayMs ?? 1000);
+	const errorOf = (slot: Ended<P, R>) => (slot.outcome as { error: unknown }).error as ServiceError;
+	let found: Array<R | undefined>;
+	try {
+		found = await options.reconcile!(unsure.map(({ entry }) => entry.payload));
+	} catch (error) {
+		for (const slot of unsure) {
+			const original = errorOf(slot);
+			const description = `${original.details.description ?? ''} Reading back to find out failed too: ${(error as Error).message}`.trim();
+			slot.outcome = { index: slot.entry.index, ok: false, error: withDescription(original, description, true) };
+		}
+		return [];
+	}
+	const again: Array<BatchEntry<P>> = [];
+	unsure.forEach((slot, k) => {
+		const stored = found[k];
+		if (stored !== undefined) slot.outcome = { index: slot.entry.index, ok: true, value: stored };
+		else if (resend) again.push(slot.entry);
+		else {
+			const description =
+				'It was NOT stored: reading back after the failure found no trace of it, and it was not sent yet again. Run this item again.';
+			slot.outcome = { index: slot.entry.index, ok: false, error: withDescription(errorOf(slot), description, false) };
+		}
+	});
+	return again;
+}
+
 
 /** A write bound for one table (or any other group that has its own endpoint). */
 export interface TableWrite<P> {

@@ -95,6 +95,14 @@ export function toNodeError(
 		}
 		return new NodeOperationError(node, message, { description, itemIndex });
 	}
+	if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
+		// A JavaScript error, not one written for a user: most likely an answer in a shape the
+		// node did not expect. The technical text goes into the description.
+		return new NodeOperationError(node, forItem('The service answered in a way this node did not expect', itemIndex), {
+			itemIndex,
+			description: redact(`Internal detail: ${error.message}. Check that the credential's Base URL points at the service's API; if it does, please report this.`, secrets),
+		});
+	}
 	const message = redact(forItem(error instanceof Error ? error.message : String(error), itemIndex), secrets);
 	return new NodeOperationError(node, message, { itemIndex });
 }

@@ -1,6 +1,8 @@
 /** Parameters every action node offers the same way, and reading them back. */
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { itemParameter } from './parameters';
+
 export interface TableLocatorSpec {
 	/** e.g. "The Clay table to work on". */
 	description: string;
@@ -51,7 +53,7 @@ export function tableLocator(spec: TableLocatorSpec): INodeProperties {
 
 /** The table ID an item names (From List, By ID or By URL). */
 export function tableId(ctx: IExecuteFunctions, itemIndex: number): string {
-	const id = String(ctx.getNodeParameter('table', itemIndex, '', { extractValue: true }) ?? '').trim();
+	const id = String(itemParameter(ctx, 'table', itemIndex, '', { extractValue: true }) ?? '').trim();
 	if (!id) throw new Error(`Item ${itemIndex}: "Table" is empty — choose a table, or give its ID or URL`);
 	return id;
 }

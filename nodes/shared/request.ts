@@ -24,8 +24,9 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { ServiceError } from './errors';
+import { redact, ServiceError } from './errors';
 import type { ErrorDescription } from './errors';
+import { scrubValue } from './scrub';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
 
@@ -204,15 +205,39 @@ export async function baseUrlOf(ctx: RequestContext, service: ServiceDefinition)
 	return await entry;
 }
 
-/** Sends one request, retrying as the policy allows; throws `ServiceError` on failure. */
+/**
+ * Sends one request, retrying as the policy allows; throws `ServiceError` on failure. The
+ * error never holds a secret of the credential, even when the service's answer repeats one:
+ * whatever shows the error (an item, the editor's list of tables, a trigger) shows it clean.
+ */
 export async function apiRequest<T = unknown>(
 	ctx: RequestContext,
 	service: ServiceDefinition,
 	request: ApiRequest,
 ): Promise<ApiResponse<T>> {
+	const { baseUrl, secrets } = await baseUrlOf(ctx, service);
+	let failure: unknown;
+	try {
+		return await send<T>(ctx, service, request, baseUrl);
+	} catch (error) {
+		failure = error;
+	}
+	throw withoutSecrets(failure, secrets);
+}
+
+/** A ServiceError with every secret removed from its message, description and body. */
+function withoutSecrets(error: unknown, secrets: readonly string[]): unknown {
+	if (!(error instanceof ServiceError) || !secrets.length) return error;
+	return new ServiceError(redact(error.message, secrets), {
+		...error.details,
+		description: error.details.description === undefined ? undefined : redact(error.details.description, secrets),
+		body: scrubValue(error.details.body, secrets),
+	});
+}
+
+async function send<T>(ctx: RequestContext, service: ServiceDefinition, request: ApiRequest, baseUrl: string): Promise<ApiResponse<T>> {
 	const policy: RetryPolicy = { ...DEFAULT_RETRY, ...service.retry, ...request.retry };
 	const idempotent = request.idempotent ?? request.method !== 'POST';
-	const { baseUrl } = await baseUrlOf(ctx, service);
 	if (!/^https?:\/\//i.test(baseUrl)) {
 		throw new ServiceError(`The ${service.displayName} credential has no valid Base URL`, {
 			description: 'Set Base URL in the credential to an http(s) address, e.g. the default one.',

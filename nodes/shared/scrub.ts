@@ -6,7 +6,8 @@
 
 import { redact } from './errors';
 
-function scrubValue(value: unknown, secrets: readonly string[], depth = 0): unknown {
+/** A copy of `value` with every secret removed from every string in it (six levels deep). */
+export function scrubValue(value: unknown, secrets: readonly string[], depth = 0): unknown {
 	if (typeof value === 'string') return redact(value, secrets);
 	if (depth > 6 || value === null || typeof value !== 'object') return value;
 	if (Array.isArray(value)) return value.map((entry) => scrubValue(entry, secrets, depth + 1));

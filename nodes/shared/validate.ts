@@ -7,6 +7,8 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INode } from 'n8n-workflow';
 import type { z } from 'zod';
 
+import { itemParameter } from './parameters';
+
 /** `a.b[2].c` from a zod/FastAPI path. */
 export function formatPath(path: ReadonlyArray<string | number>): string {
 	let out = '';
@@ -53,7 +55,7 @@ export function parseWith<S extends z.ZodTypeAny>(
  * (from an expression), and parses it.
  */
 export function jsonParameter(ctx: IExecuteFunctions, name: string, itemIndex: number, label: string): unknown {
-	const raw = ctx.getNodeParameter(name, itemIndex, '') as unknown;
+	const raw = itemParameter(ctx, name, itemIndex, '');
 	if (raw === undefined || raw === null || raw === '') return undefined;
 	if (typeof raw !== 'string') return raw;
 	try {

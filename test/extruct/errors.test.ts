@@ -81,23 +81,47 @@ describe('Extruct errors: each documented error gives a clear message without th
 		expect(fx.sandbox.server.log).toHaveLength(2);
 	});
 
-	test('adding rows: a 502 or a dropped connection after sending is not retried (it may have been stored), and says so', async () => {
+	test('adding rows: after a dropped connection the node reads the table back and finds the rows by their write id, so nothing is doubled', async () => {
 		const table = fx.sandbox.seedTable({ name: 'A', kind: 'company' });
 		fx.sandbox.server.inject({ match: (req) => req.method === 'POST', action: { kind: 'drop-after' } });
 		const dropped = await fx.run(addRows(table.id), [{ input: 'a.example' }, { input: 'b.example' }], true);
-		expect(dropped.json.map((j) => j.error)).toEqual([expect.stringMatching(/^Item 0: The connection to Extruct failed/), expect.stringMatching(/^Item 1: /)]);
-		expect(dropped.json[0].description).toMatch(/may or may not have been processed/);
+		expect(dropped.json.map((j) => j.input)).toEqual(['a.example', 'b.example']);
+		expect(dropped.json.some((j) => j.error || j._metadata)).toBe(false);
+		// sent once, then one read of the table instead of a second POST
 		expect(fx.sandbox.server.requests('POST')).toHaveLength(1);
-		// the sandbox did store them: the node did not double them
-		expect(fx.sandbox.tables.get(table.id)!.rows).toHaveLength(2);
+		expect(fx.sandbox.server.requests('GET', `/v1/tables/${table.id}/data`)).toHaveLength(1);
+		expect(fx.sandbox.tables.get(table.id)!.rows.map((row) => row.data.input.value)).toEqual(['a.example', 'b.example']);
+		expect(fx.sandbox.tables.get(table.id)!.rows.every((row) => typeof row.metadata?.n8n_write_id === 'string')).toBe(true);
+	});
 
-		fx.sandbox.server.clearLog();
+	test('adding rows: after a 502 the read-back finds nothing, so the rows are sent again — once', async () => {
+		const table = fx.sandbox.seedTable({ name: 'G', kind: 'company' });
 		fx.sandbox.server.inject({ match: (req) => req.method === 'POST', action: { kind: 'status', status: 502 } });
 		const gateway = await fx.run(addRows(table.id), [{ input: 'c.example' }], true);
-		expect(gateway.json[0].error).toMatch(/^Item 0: Extruct had a server error \(502/);
-		expect(gateway.json[0].description).toMatch(/may or may not have been processed/);
-		expect(fx.sandbox.server.requests('POST')).toHaveLength(1);
+		expect(gateway.json[0]).toMatchObject({ input: 'c.example' });
+		expect(fx.sandbox.server.requests('POST')).toHaveLength(2);
+		expect(fx.sandbox.tables.get(table.id)!.rows.map((row) => row.data.input.value)).toEqual(['c.example']);
 	});
+
+	test('adding rows: when every answer is lost, the item says whether the row was stored', async () => {
+		const table = fx.sandbox.seedTable({ name: 'L', kind: 'company' });
+		// each send is refused by the gateway (so not stored): sent 3 times, read back 3 times, then reported NOT stored
+		fx.sandbox.server.inject({ match: (req) => req.method === 'POST', times: 3, action: { kind: 'status', status: 502 } });
+		const lost = await fx.run(addRows(table.id), [{ input: 'd.example' }], true);
+		expect(lost.json[0].error).toMatch(/^Item 0: Extruct had a server error \(502/);
+		expect(lost.json[0].description).toMatch(/NOT stored/);
+		expect(fx.sandbox.server.requests('POST')).toHaveLength(3);
+		expect(fx.sandbox.tables.get(table.id)!.rows).toHaveLength(0);
+
+		// the answer is lost and reading back fails too: the item says it may or may not have been stored
+		fx.sandbox.server.clearLog();
+		fx.sandbox.server.inject({ match: (req) => req.method === 'POST', action: { kind: 'drop-after' } });
+		fx.sandbox.server.inject({ match: (req) => req.path.endsWith('/data'), times: 10, action: { kind: 'status', status: 500, body: { detail: 'down' } } });
+		const unknown = await fx.run(addRows(table.id), [{ input: 'e.example' }], true);
+		expect(unknown.json[0].error).toMatch(/^Item 0: The connection to Extruct failed/);
+		expect(unknown.json[0].description).toMatch(/may or may not have been processed.*Reading back to find out failed too/s);
+		expect(fx.sandbox.tables.get(table.id)!.rows.map((row) => row.data.input.value)).toEqual(['e.example']);
+	}, 30_000);
 
 	test('adding rows: a 429 (surely not processed) is retried and the rows are stored once', async () => {
 		const table = fx.sandbox.seedTable({ name: 'R', kind: 'company' });

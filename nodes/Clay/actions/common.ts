@@ -1,6 +1,7 @@
 /** Parameters and helpers several Clay operations share. */
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { itemParameter } from '../../shared/parameters';
 import { batchOptions as sharedBatchOptions, tableLocator as sharedTableLocator } from '../../shared/properties';
 import { toList } from '../../shared/validate';
 
@@ -64,7 +65,7 @@ interface Locator {
 }
 
 function rawLocator(ctx: IExecuteFunctions, name: string, itemIndex: number): Locator {
-	const raw = ctx.getNodeParameter(name, itemIndex, '') as Locator | string;
+	const raw = itemParameter<Locator | string>(ctx, name, itemIndex, '');
 	return typeof raw === 'object' && raw !== null ? raw : { mode: 'id', value: raw };
 }
 

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
+import { itemParameter } from '../../../shared/parameters';
 import { stableHash } from '../../../shared/hash';
 import { api } from '../../api';
 import type { ClayRecord } from '../../api';
@@ -83,14 +84,14 @@ export function keyedId(table: string, key: unknown): string {
 }
 
 function recordIdFor(ctx: IExecuteFunctions, itemIndex: number, schema: TableSchema, cells: IDataObject): string {
-	const mode = ctx.getNodeParameter('recordIdMode', itemIndex, 'generate') as string;
+	const mode = itemParameter<string>(ctx, 'recordIdMode', itemIndex, 'generate');
 	if (mode === 'custom') {
-		const id = String(ctx.getNodeParameter('recordId', itemIndex, '') ?? '').trim();
+		const id = String(itemParameter(ctx, 'recordId', itemIndex, '') ?? '').trim();
 		if (!id) throw new Error(`Item ${itemIndex}: "Custom Record ID" is empty`);
 		return id;
 	}
 	if (mode === 'key') {
-		const key = String(ctx.getNodeParameter('keyField', itemIndex, '') ?? '').trim();
+		const key = String(itemParameter(ctx, 'keyField', itemIndex, '') ?? '').trim();
 		if (!key) throw new Error(`Item ${itemIndex}: choose a "Key Column"`);
 		const field = schema.resolve(key);
 		if (!field) throw new Error(`Item ${itemIndex}: the key column \`${key}\` is not a column of ${schema.describe()}; its columns are: ${schema.fieldNames()}`);
@@ -110,7 +111,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const prepared = await prepareEachAsync(this, items, async (i) => {
 		const table = tableId(this, i);
 		const schema = await schemas.get(table);
-		const ignoreUnknown = (this.getNodeParameter('options.ignoreUnknown', i, false) as boolean) === true;
+		const ignoreUnknown = itemParameter<boolean>(this, 'options.ignoreUnknown', i, false) === true;
 		const cells = readCells(this, items[i], i, schema, ignoreUnknown);
 		return { tableId: table, payload: { id: recordIdFor(this, i, schema, cells), cells } };
 	});

@@ -4,6 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
 
+import { itemParameter } from '../../../shared/parameters';
 import { RECORD_KEYS } from '../../schema';
 import type { TableSchema } from '../../schema';
 
@@ -54,7 +55,7 @@ export function readCells(
 	schema: TableSchema,
 	ignoreUnknown: boolean,
 ): IDataObject {
-	const mapper = ctx.getNodeParameter('cells', itemIndex) as ResourceMapperValue;
+	const mapper = itemParameter<ResourceMapperValue>(ctx, 'cells', itemIndex);
 	const auto = mapper.mappingMode !== 'defineBelow';
 	const source: IDataObject = auto ? item.json : ((mapper.value ?? {}) as IDataObject);
 	const cells: IDataObject = {};

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
+import { oneEach } from '../../../shared/shape';
 import { api } from '../../api';
 import { columnEditor, readColumns, tableId, tableLocator } from '../common';
 
@@ -40,6 +41,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const insert = this.getNodeParameter('insert', i, 'end') as string;
 		const insertAfter = insert === 'after' ? String(this.getNodeParameter('afterColumn', i, '')) : insert !== 'start';
 		if (insertAfter === '') throw new Error(`Item ${i}: "After Column" is empty`);
-		return (await api.addColumns(this, table, columns, insertAfter)) as unknown as IDataObject[];
+		return oneEach('Extruct', 'columns', await api.addColumns(this, table, columns, insertAfter), columns.length) as unknown as IDataObject[];
 	});
 }

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
+import { withId } from '../../../shared/shape';
 import { api } from '../../api';
 import { columnEditor, readColumns, tableId, tableLocator } from '../common';
 
@@ -35,6 +36,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (!columnId) throw new Error(`Item ${i}: "Column" is empty`);
 		const [config] = readColumns(this, i, false);
 		if (!config) throw new Error(`Item ${i}: set the column's new config`);
-		return (await api.updateColumn(this, table, columnId, config)) as unknown as IDataObject;
+		return withId<{ id: string }>('Extruct', 'the column', await api.updateColumn(this, table, columnId, config)) as unknown as IDataObject;
 	});
 }

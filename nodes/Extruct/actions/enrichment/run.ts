@@ -1,10 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { toNodeError } from '../../../shared/errors';
+import { ServiceError, toNodeError } from '../../../shared/errors';
 import { prepareEach } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { toList } from '../../../shared/validate';
-import { api, rowOutput } from '../../api';
+import { withId } from '../../../shared/shape';
+import { api, fastApiIssues, rowOutput } from '../../api';
+import type { Run } from '../../api';
 import { simplifyOption, tableId, tableLocator } from '../common';
 import { waitForCells, waitOptions, waitTiming } from './wait';
 
@@ -121,12 +123,34 @@ async function runGroup(
 	byItems: boolean,
 	prepared: Array<{ rowId: string }>,
 ): Promise<Map<number, ItemResult>> {
-	const first = group.items[0];
-	const body: IDataObject = { mode: group.mode };
-	if (byItems) body.rows = group.rowIds;
-	if (group.columns.length) body.columns = group.columns;
-	const run = await api.run(ctx, group.tableId, body);
 	const out = new Map<number, ItemResult>();
+	const body: IDataObject = { mode: group.mode };
+	if (group.columns.length) body.columns = group.columns;
+	let run: Run | undefined;
+	while (!run) {
+		if (byItems) body.rows = group.rowIds;
+		let failure: unknown;
+		try {
+			run = withId<Run>('Extruct', 'the run', await api.run(ctx, group.tableId, body));
+		} catch (error) {
+			failure = error;
+		}
+		if (failure !== undefined) {
+			// rows Extruct refused by name (unknown ids) fail alone; the run starts over the others
+			const refused = byItems ? refusedRows(failure, group.rowIds) : new Map<string, string>();
+			if (!refused.size) throw failure;
+			for (const i of group.items.filter((item) => refused.has(prepared[item].rowId))) {
+				const id = prepared[i].rowId;
+				const said = refused.get(id)!;
+				const message = /not found/i.test(said) ? `Row ${id} was not found in table ${group.tableId}` : `Extruct refused row ${id} in the run request: ${said}`;
+				out.set(i, new ServiceError(message, { status: 422, description: `Extruct refused it in the run request ("${said}"); the other rows ran without it.` }));
+			}
+			group.items = group.items.filter((item) => !refused.has(prepared[item].rowId));
+			group.rowIds = group.rowIds.filter((id) => !refused.has(id));
+			if (!group.rowIds.length) return out;
+		}
+	}
+	const first = group.items[0];
 
 	if (!(ctx.getNodeParameter('wait', first, true) as boolean)) {
 		for (const i of group.items) out.set(i, { ...(run as unknown as IDataObject), tableId: group.tableId });
@@ -158,4 +182,17 @@ async function runGroup(
 		);
 	}
 	return out;
+}
+
+/** Row ids a refused run request names (`loc: ["body", "rows", k]`), with Extruct's message for each. */
+function refusedRows(error: unknown, rowIds: string[]): Map<string, string> {
+	const refused = new Map<string, string>();
+	if (!(error instanceof ServiceError) || (error.status !== 422 && error.status !== 400)) return refused;
+	for (const issue of fastApiIssues(error.details.body)) {
+		const loc = issue.loc ?? [];
+		const at = loc.indexOf('rows');
+		const position = loc[at + 1];
+		if (at !== -1 && typeof position === 'number' && rowIds[position] !== undefined) refused.set(rowIds[position], issue.msg ?? 'refused');
+	}
+	return refused;
 }

@@ -1,5 +1,5 @@
 /** Sending row writes in batches, grouped by table, with Extruct's 422 pinpointing the bad rows. */
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { runBatchedByTable } from '../../../shared/batch';
 import type { TableWrite } from '../../../shared/batch';
@@ -7,7 +7,7 @@ import { ServiceError } from '../../../shared/errors';
 import { batchSettings } from '../../../shared/properties';
 import type { ItemResult } from '../../../shared/execute';
 import { formatPath } from '../../../shared/validate';
-import { fastApiIssues, rowOutput } from '../../api';
+import { allRows, fastApiIssues, rowOutput } from '../../api';
 import type { Row } from '../../api';
 import { waitForWrittenRows, waitOptions, waitTiming } from '../enrichment/wait';
 import { batchOptions, simplifyOption } from '../common';
@@ -38,20 +38,70 @@ export function diagnoseRows(error: unknown): { bad: Map<number, string> } | und
 export type RowWrite<P> = TableWrite<P>;
 
 /**
+ * The metadata key of the write id Row → Add stores with every row. Adding rows is not
+ * idempotent: when an answer is lost (a dropped connection, a 502/503/504), the node reads the
+ * table back and looks for the rows by this id, so it knows which rows Extruct stored and
+ * sends only the others again — instead of failing them all or adding them twice.
+ */
+export const WRITE_ID_KEY = 'n8n_write_id';
+
+/** Write ids for one execution: a random token plus the item index. */
+export function writeIds(): (itemIndex: number) => string {
+	let token = '';
+	for (let i = 0; i < 12; i++) token += Math.floor(Math.random() * 36).toString(36);
+	return (itemIndex) => `${token}-${itemIndex}`;
+}
+
+/** Finds the rows of a table by the write id in their metadata: one pass over the table, 100 rows a request. */
+export async function findByWriteId(
+	ctx: IExecuteFunctions,
+	tableId: string,
+	payloads: Array<{ metadata?: IDataObject }>,
+): Promise<Array<Row | undefined>> {
+	const wanted = new Map<string, number>();
+	payloads.forEach((payload, position) => {
+		const id = payload.metadata?.[WRITE_ID_KEY];
+		if (typeof id === 'string') wanted.set(id, position);
+	});
+	const found = new Array<Row | undefined>(payloads.length);
+	let left = wanted.size;
+	for await (const page of allRows(ctx, tableId)) {
+		for (const row of page) {
+			const position = wanted.get(String(row.metadata?.[WRITE_ID_KEY] ?? ''));
+			if (position === undefined || found[position]) continue;
+			found[position] = row;
+			left--;
+		}
+		if (left === 0) break;
+	}
+	return found;
+}
+
+/** The row as output: without the node's own write id in its metadata. */
+function withoutWriteId(row: Row): Row {
+	if (!row.metadata || !(WRITE_ID_KEY in row.metadata)) return row;
+	const { [WRITE_ID_KEY]: _omitted, ...metadata } = row.metadata;
+	return { ...row, metadata };
+}
+
+/**
  * Runs `send` over the prepared writes, one batch stream per table, and returns one result
- * per item: `output` of what the service answered for it, or its error.
+ * per item: `output` of what the service answered for it, or its error. `reconcile` (for
+ * creates) finds out, after a lost answer, which rows the service stored.
  */
 export async function writeRowsByTable<P, R, T>(
 	ctx: IExecuteFunctions,
 	prepared: Array<RowWrite<P> | Error>,
 	send: (tableId: string, payloads: P[]) => Promise<R[]>,
 	output: (value: R, write: RowWrite<P>) => T | Error,
+	reconcile?: (tableId: string, payloads: P[]) => Promise<Array<R | undefined>>,
 ): Promise<Array<T | Error>> {
 	const { batchSize, concurrency } = batchSettings(ctx);
 	const outcomes = await runBatchedByTable(prepared, (tableId) => ({
 		batchSize,
 		concurrency,
 		send: async (payloads: P[]) => await send(tableId, payloads),
+		reconcile: reconcile && (async (payloads: P[]) => await reconcile(tableId, payloads)),
 		diagnose: diagnoseRows,
 		rowError: (message: string, _entry: unknown, cause: unknown) =>
 			new ServiceError(`Extruct rejected this row: ${message}`, {
@@ -98,6 +148,7 @@ export async function writeAndOutput<P>(
 	ctx: IExecuteFunctions,
 	prepared: Array<RowWrite<P> | Error>,
 	send: (tableId: string, payloads: P[], run: boolean) => Promise<Row[]>,
+	reconcile?: (tableId: string, payloads: P[]) => Promise<Array<Row | undefined>>,
 ): Promise<ItemResult[]> {
 	const simplify = ctx.getNodeParameter('simplify', 0, true) as boolean;
 	const run = ctx.getNodeParameter('run', 0, false) as boolean;
@@ -107,9 +158,10 @@ export async function writeAndOutput<P>(
 		prepared,
 		async (tableId, payloads) => await send(tableId, payloads, run),
 		(row, write) => ({ tableId: write.tableId, row }),
+		reconcile,
 	);
 	const rows = wait
 		? await waitForWrittenRows(ctx, written, waitTiming(ctx, 0))
 		: written.map((entry) => (entry instanceof Error ? entry : entry.row));
-	return rows.map((row) => (row instanceof Error ? row : rowOutput(row, simplify)));
+	return rows.map((row) => (row instanceof Error ? row : rowOutput(withoutWriteId(row), simplify)));
 }

@@ -2,7 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
+import { withId } from '../../../shared/shape';
 import { api, rowOutput } from '../../api';
+import type { Row } from '../../api';
 import { simplifyOption, tableId, tableLocator } from '../common';
 
 export const description: INodeProperties[] = [
@@ -24,6 +26,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const table = tableId(this, i);
 		const id = String(this.getNodeParameter('rowId', i, '') ?? '').trim();
 		if (!id) throw new Error(`Item ${i}: "Row ID" is empty`);
-		return rowOutput(await api.getRow(this, table, id), this.getNodeParameter('simplify', i, true) as boolean);
+		const row = withId<Row>('Extruct', 'the row', await api.getRow(this, table, id));
+		return rowOutput(row, this.getNodeParameter('simplify', i, true) as boolean);
 	});
 }

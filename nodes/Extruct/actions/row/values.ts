@@ -2,6 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { itemParameter } from '../../../shared/parameters';
 import { jsonParameter, parseWith } from '../../../shared/validate';
 import { api } from '../../api';
 
@@ -65,7 +66,7 @@ export async function readRowValues(
 	keys: ColumnKeys,
 	exclude: string[] = [],
 ): Promise<IDataObject> {
-	const mapper = ctx.getNodeParameter('columns', itemIndex) as ResourceMapperValue;
+	const mapper = itemParameter<ResourceMapperValue>(ctx, 'columns', itemIndex);
 	if (mapper.mappingMode === 'defineBelow') {
 		const data: IDataObject = {};
 		for (const [key, value] of Object.entries(mapper.value ?? {})) {

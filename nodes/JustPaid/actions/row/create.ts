@@ -2,7 +2,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
+import { withId } from '../../../shared/shape';
 import { api, rowOutput } from '../../api';
+import type { Row } from '../../api';
 import { readWriteOptions, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
 import { Session } from './session';
 import { checkRow, readRowValues, rowValuesProperty, valueOptions } from './values';
@@ -45,7 +47,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		ready.map((i) => [i]),
 		async (i) => {
 			const { tableId: table, data } = prepared[i] as { tableId: string; data: IDataObject };
-			const row = await session.write(i, async () => await api.createRow(this, table, data), { tableId: table });
+			const row = await session.write(i, async () => withId<Row>('JustPaid', 'the new row', await api.createRow(this, table, data)), { tableId: table });
 			return rowOutput(row, simplify);
 		},
 		preset,

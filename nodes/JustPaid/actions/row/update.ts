@@ -3,8 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { ServiceError } from '../../../shared/errors';
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
+import { withId } from '../../../shared/shape';
 import { api, rowOutput } from '../../api';
-import type { Column } from '../../api';
+import type { Column, Row } from '../../api';
 import { readWriteOptions, rowIdProperty, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
 import { groupBy, Session } from './session';
 import type { RowIndex } from './session';
@@ -96,7 +97,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		async (i) => {
 			const { tableId: table, rowId, data, columns, index } = prepared[i] as Prepared;
 			if (!index) {
-				return rowOutput(await session.write(i, async () => await api.replaceRow(this, table, rowId, data)), simplify);
+				return rowOutput(await session.write(i, async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, data))), simplify);
 			}
 			const current = index.get(rowId);
 			if (!current) {
@@ -107,7 +108,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const merged = { ...(current.data ?? {}), ...data };
 			checkRequired(this, columns, merged, i);
 			if (skipUnchanged && sameJson(merged, current.data ?? {})) return rowOutput(current, simplify);
-			const row = await session.write(i, async () => await api.replaceRow(this, table, rowId, merged));
+			const row = await session.write(i, async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, merged)));
 			index.put(row);
 			return rowOutput(row, simplify);
 		},

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
+import { withId } from '../../../shared/shape';
 import { api, rowOutput } from '../../api';
 import type { Column, Row } from '../../api';
 import { readWriteOptions, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
@@ -76,12 +77,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				const merged = { ...(current.data ?? {}), ...data };
 				checkRequired(this, columns, merged, i);
 				if (skipUnchanged && sameJson(merged, current.data ?? {})) return output(current, 'unchanged');
-				const row = await session.write(i, async () => await api.replaceRow(this, table, current.id, merged));
+				const row = await session.write(i, async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, current.id, merged)));
 				index.put(row);
 				return output(row, 'updated');
 			}
 			checkRequired(this, columns, data, i);
-			const row = await session.write(i, async () => await api.createRow(this, table, data), { tableId: table });
+			const row = await session.write(i, async () => withId<Row>('JustPaid', 'the new row', await api.createRow(this, table, data)), { tableId: table });
 			index.put(row);
 			return output(row, 'created');
 		},

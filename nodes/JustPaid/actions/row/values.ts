@@ -11,6 +11,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
 import { z } from 'zod';
 
+import { itemParameter } from '../../../shared/parameters';
 import type { Column } from '../../api';
 
 export function rowValuesProperty(mode: 'add' | 'map' | 'upsert'): INodeProperties {
@@ -88,8 +89,8 @@ export function readRowValues(
 	itemIndex: number,
 	columns: Column[],
 ): IDataObject {
-	const mapper = ctx.getNodeParameter('columns', itemIndex) as ResourceMapperValue;
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const mapper = itemParameter<ResourceMapperValue>(ctx, 'columns', itemIndex);
+	const options = itemParameter<IDataObject>(ctx, 'options', itemIndex, {});
 	const data: IDataObject = {};
 	const declared = new Set(columns.map((column) => column.id));
 	if (mapper?.mappingMode === 'autoMapInputData') {

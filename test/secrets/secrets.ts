@@ -1,0 +1,115 @@
+/**
+ * The secrets suite: every credential's secret is a recognisable marker, and every operation
+ * of a node runs once succeeding and once per failure mode:
+ * - `echo`: the service's error answer repeats the secret (a 400 whose message contains it),
+ *   with Continue On Fail on and off;
+ * - `html`: a 500 HTML page that contains the secret (its start is quoted in the description);
+ * - `drop`: every connection is dropped (the HTTP client's error carries the request, headers included).
+ * The marker — bare, URL-encoded or as the whole auth header — must appear in no output item,
+ * no error message or description, nothing of the run data, and no n8n log line.
+ */
+import type { INodeType } from 'n8n-workflow';
+
+import type { RetryPolicy, ServiceDefinition } from '../../nodes/shared/request';
+import type { SandboxServer } from '../../sandbox/framework';
+import type { ExecuteResult, Harness } from '../harness/n8n';
+
+export type Mode = 'success' | 'echo' | 'echo-strict' | 'html' | 'drop';
+export const MODES: Mode[] = ['success', 'echo', 'echo-strict', 'html', 'drop'];
+
+export interface OperationRun {
+	resource: string;
+	operation: string;
+	/** Builds the parameters and items (tables are seeded fresh for each run). */
+	prepare(): { params: Record<string, unknown>; items?: Array<Record<string, unknown>> };
+}
+
+/** Everything an execution shows a user or stores: output items, the error, the run data. */
+export function visible(result: ExecuteResult): string {
+	const error = result.error as (Error & { description?: string; context?: unknown }) | undefined;
+	return JSON.stringify({
+		json: result.json,
+		error: error ? { message: error.message, description: error.description, context: error.context, stack: error.stack } : undefined,
+		run: result.run.data.resultData,
+	});
+}
+
+/** The forms a marker could take in text: as is, URL-encoded, JSON-escaped. */
+export function forms(marker: string): string[] {
+	return [...new Set([marker, encodeURIComponent(marker), JSON.stringify(marker).slice(1, -1)])];
+}
+
+export function leaked(text: string, marker: string): string | undefined {
+	return forms(marker).find((form) => text.includes(form));
+}
+
+/** Makes failed reads retry quickly for the duration of the suite. */
+export function fastRetries(service: ServiceDefinition): () => void {
+	const saved = service.retry;
+	const quick: Partial<RetryPolicy> = { ...saved, baseDelayMs: 5, maxDelayMs: 20, serverErrorRetries: 2, rateLimitRetries: 2 };
+	service.retry = quick;
+	return () => (service.retry = saved);
+}
+
+/** Installs the fault of a failure mode on every request. */
+export function installFault(server: SandboxServer, mode: Mode, echoBody: unknown, secret: string): void {
+	(server as unknown as { scripted: unknown[] }).scripted.length = 0;
+	if (mode === 'success') return;
+	if (mode === 'echo' || mode === 'echo-strict') {
+		server.inject({ action: { kind: 'status', status: 400, body: echoBody }, times: 1000 });
+	} else if (mode === 'html') {
+		server.inject({ action: { kind: 'status', status: 500, raw: `<html><body>Debug: request with credential ${secret} failed</body></html>` }, times: 1000 });
+	} else {
+		server.inject({ action: { kind: 'drop-before' }, times: 1000 });
+	}
+}
+
+export function clearFaults(server: SandboxServer): void {
+	(server as unknown as { scripted: unknown[] }).scripted.length = 0;
+}
+
+/** Every resource/operation pair a node offers (from its Resource and Operation selectors). */
+export function operationsOf(node: INodeType): string[] {
+	const pairs: string[] = [];
+	for (const property of node.description.properties) {
+		if (property.name !== 'operation') continue;
+		const resources = (property.displayOptions?.show?.resource ?? []) as string[];
+		for (const resource of resources) {
+			for (const option of (property.options ?? []) as Array<{ value: string }>) pairs.push(`${resource}.${option.value}`);
+		}
+	}
+	return pairs.sort();
+}
+
+export interface SuiteContext {
+	harness: Harness;
+	node: string;
+	server: SandboxServer;
+	/** The text to look for. */
+	marker: string;
+	/** The secret as the credential holds it (the marker, or a value the marker is part of). */
+	secret: string;
+	/** The service's error answer, repeating the secret. */
+	echoBody: unknown;
+}
+
+/** Runs one operation in one mode; returns the result (the caller checks it). */
+export async function runMode(ctx: SuiteContext, run: OperationRun, mode: Mode): Promise<ExecuteResult> {
+	const { params, items } = run.prepare();
+	installFault(ctx.server, mode, ctx.echoBody, ctx.secret);
+	try {
+		return await ctx.harness.execute({
+			node: ctx.node,
+			parameters: { resource: run.resource, operation: run.operation, ...params } as never,
+			items: (items ?? [{}]) as never,
+			continueOnFail: mode !== 'echo-strict',
+		});
+	} finally {
+		clearFaults(ctx.server);
+	}
+}
+
+/** Whether the run failed somewhere (an execution error or an error item). */
+export function failed(result: ExecuteResult): boolean {
+	return result.error !== undefined || result.json.some((json) => json.error !== undefined);
+}
