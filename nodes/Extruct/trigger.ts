@@ -18,7 +18,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { ServiceError } from '../shared/errors';
-import { advanceMark, compareTime, maxTime, readBackward, runTrigger, safeTime, selectNew, startMark } from '../shared/poll';
+import { advanceMark, compareTime, maxTime, readBackward, runTrigger, safeTime, selectNew, sortByTime, startMark } from '../shared/poll';
 import type { Mark, PollResult, TriggerSpec } from '../shared/poll';
 import { api, extruct, INPUT_KINDS, pollApi, rowOutput, TERMINAL } from './api';
 import type { Row, Table } from './api';
@@ -109,13 +109,6 @@ function latestIn(row: Row): string {
 		if (cell && typeof cell === 'object') latest = maxTime(latest, (cell as { updated_at?: string | null }).updated_at);
 	}
 	return latest;
-}
-
-function sortByTime<T>(rows: T[], time: (row: T) => string): T[] {
-	return rows
-		.map((row, index) => ({ row, index }))
-		.sort((a, b) => compareTime(time(a.row), time(b.row)) || a.index - b.index)
-		.map((entry) => entry.row);
 }
 
 /** One poll of the Extruct trigger. */

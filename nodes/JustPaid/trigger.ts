@@ -19,7 +19,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { ServiceError } from '../shared/errors';
-import { advanceMark, compareTime, maxTime, readBackward, runTrigger, safeTime, selectNew, startMark } from '../shared/poll';
+import { advanceMark, compareTime, maxTime, readBackward, runTrigger, safeTime, selectNew, sortByTime, startMark } from '../shared/poll';
 import type { Mark, PollResult, TriggerSpec } from '../shared/poll';
 import { api, justPaid, PAGE_SIZE, pollApi, rowOutput } from './api';
 import type { Row, Table } from './api';
@@ -61,13 +61,6 @@ function rowCount(table: Table): number {
 		});
 	}
 	return count;
-}
-
-function sortByTime<T>(rows: T[], time: (row: T) => string): T[] {
-	return rows
-		.map((row, index) => ({ row, index }))
-		.sort((a, b) => compareTime(time(a.row), time(b.row)) || a.index - b.index)
-		.map((entry) => entry.row);
 }
 
 /** One poll of the JustPaid trigger. */

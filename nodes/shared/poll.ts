@@ -65,6 +65,14 @@ export function compareTime(a: string, b: string): number {
 	return a < b ? -1 : 1;
 }
 
+/** Rows in time order; rows with the same time keep their order. */
+export function sortByTime<T>(rows: T[], time: (row: T) => string): T[] {
+	return rows
+		.map((row, index) => ({ row, index }))
+		.sort((a, b) => compareTime(time(a.row), time(b.row)) || a.index - b.index)
+		.map((entry) => entry.row);
+}
+
 export function maxTime(...times: Array<string | null | undefined>): string {
 	let best = '';
 	for (const time of times) if (time && compareTime(time, best) > 0) best = time;
