@@ -702,15 +702,18 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 		history.push({ type, tableId, rowId, at: new Date(at).toISOString(), seq: history.length + 1 });
 	/** Per table: when each of the `parallelism` workers is free again (ms). */
 	const pools = new Map<string, number[]>();
-	const rowIndexes = new Map<string, Map<string, ExtructRow>>();
-
+	// Row lookups by id. Rows are only ever appended to `table.rows` in place; every deletion
+	// replaces the array (filter). So an index built on the same array only lacks the rows
+	// pushed since: those are added, instead of rebuilding the index on every write.
+	const rowIndexes = new Map<string, { rows: ExtructRow[]; index: Map<string, ExtructRow> }>();
 	const rowIndex = (table: ExtructTable): Map<string, ExtructRow> => {
-		let index = rowIndexes.get(table.id);
-		if (!index || index.size !== table.rows.length) {
-			index = new Map(table.rows.map((r) => [r.id, r]));
-			rowIndexes.set(table.id, index);
+		let entry = rowIndexes.get(table.id);
+		if (!entry || entry.rows !== table.rows || entry.index.size > table.rows.length) {
+			entry = { rows: table.rows, index: new Map(table.rows.map((r) => [r.id, r])) };
+			rowIndexes.set(table.id, entry);
 		}
-		return index;
+		for (let i = entry.index.size; i < table.rows.length; i++) entry.index.set(table.rows[i].id, table.rows[i]);
+		return entry.index;
 	};
 
 	const isInputColumn = (column: ExtructColumn) => column.config.kind === 'input';

@@ -215,6 +215,12 @@ export class SandboxServer {
 		return this;
 	}
 
+	/** Drops every queued scripted fault. */
+	clearInjected(): this {
+		this.scripted.length = 0;
+		return this;
+	}
+
 	setFaults(faults: RandomFaults | undefined): this {
 		this.options.faults = faults;
 		return this;

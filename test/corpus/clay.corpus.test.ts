@@ -12,7 +12,7 @@ beforeAll(async () => (fx = await clayFixture()));
 afterAll(async () => await fx.sandbox.close());
 
 function reset(): void {
-	(fx.sandbox.server as unknown as { scripted: unknown[] }).scripted.length = 0;
+	fx.sandbox.server.clearInjected();
 	fx.sandbox.server.clearLog();
 	fx.resetCredential();
 }

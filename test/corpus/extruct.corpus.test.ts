@@ -13,7 +13,7 @@ afterAll(async () => await fx.sandbox.close());
 
 /** Drops scripted faults a previous run left unused, and the request log. */
 function reset(): void {
-	(fx.sandbox.server as unknown as { scripted: unknown[] }).scripted.length = 0;
+	fx.sandbox.server.clearInjected();
 	fx.sandbox.server.clearLog();
 }
 

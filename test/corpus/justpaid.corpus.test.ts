@@ -12,7 +12,7 @@ beforeAll(async () => (fx = await justPaidFixture({ writeLimit: 10_000, readLimi
 afterAll(async () => await fx.sandbox.close());
 
 function reset(): void {
-	(fx.sandbox.server as unknown as { scripted: unknown[] }).scripted.length = 0;
+	fx.sandbox.server.clearInjected();
 	resetFixture(fx);
 }
 

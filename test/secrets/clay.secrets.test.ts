@@ -4,7 +4,7 @@ import { Clay } from '../../nodes/Clay/Clay.node';
 import { loggedText } from '../harness/logs';
 import { autoMap, byId, clayFixture, leadsTable } from '../clay/setup';
 import type { ClayFixture } from '../clay/setup';
-import { failed, fastRetries, leaked, MODES, operationsOf, runMode, visible } from './secrets';
+import { expectMethodsClean, failed, fastRetries, leaked, MODES, operationsOf, runMode, visible } from './secrets';
 import type { OperationRun, SuiteContext } from './secrets';
 
 // A claysession value as the browser shows it (URL-encoded "s:" prefix), with the marker inside.
@@ -86,27 +86,18 @@ describe.each(Object.keys(runs))('%s', (key) => {
 test('the editor methods (tables, views, workspaces, fields) fail without the session in their errors', async () => {
 	const t = table();
 	const node = new Clay();
-	ctx.server.inject({ action: { kind: 'status', status: 400, body: ctx.echoBody }, times: 1000 });
-	try {
-		const context = fx.harness.loadOptionsContext('clay', { resource: 'record', operation: 'add', table: byId(t.id) });
-		const calls = [
+	const context = fx.harness.loadOptionsContext('clay', { resource: 'record', operation: 'add', table: byId(t.id) });
+	await expectMethodsClean(
+		ctx,
+		[
 			async () => await node.methods.listSearch.searchTables.call(context),
 			async () => await node.methods.listSearch.searchViews.call(context),
 			async () => await node.methods.loadOptions.getWorkspaces.call(context),
 			async () => await node.methods.loadOptions.getFields.call(context),
 			async () => await node.methods.resourceMapping.getRecordFields.call(context),
-		];
-		for (const call of calls) {
-			const error = (await call().then(
-				() => undefined,
-				(thrown: unknown) => thrown,
-			)) as (Error & { description?: string }) | undefined;
-			expect(error).toBeDefined();
-			expect(leaked(JSON.stringify({ message: error!.message, description: error!.description, error }), MARKER)).toBeUndefined();
-		}
-	} finally {
-		(ctx.server as unknown as { scripted: unknown[] }).scripted.length = 0;
-	}
+		],
+		[MARKER, SESSION],
+	);
 });
 
 test('no n8n log line holds the session', async () => {

@@ -4,7 +4,7 @@ import { JustPaid } from '../../nodes/JustPaid/JustPaid.node';
 import { loggedText } from '../harness/logs';
 import { autoMap, byId, justPaidFixture, mapped } from '../justpaid/setup';
 import type { JustPaidFixture } from '../justpaid/setup';
-import { failed, fastRetries, leaked, MODES, operationsOf, runMode, visible } from './secrets';
+import { expectMethodsClean, failed, fastRetries, leaked, MODES, operationsOf, runMode, visible } from './secrets';
 import type { OperationRun, SuiteContext } from './secrets';
 
 const MARKER = 'wfk_SeCrEt-MaRkEr-justpaid-2c8e41';
@@ -76,25 +76,16 @@ describe.each(Object.keys(runs))('%s', (key) => {
 test('the editor methods (table list, columns, mapping) fail without the key in their errors', async () => {
 	const t = table();
 	const node = new JustPaid();
-	ctx.server.inject({ action: { kind: 'status', status: 400, body: ctx.echoBody }, times: 1000 });
-	try {
-		const context = fx.harness.loadOptionsContext('justPaid', { resource: 'row', operation: 'create', table: byId(t.id) });
-		const calls = [
+	const context = fx.harness.loadOptionsContext('justPaid', { resource: 'row', operation: 'create', table: byId(t.id) });
+	await expectMethodsClean(
+		ctx,
+		[
 			async () => await node.methods.listSearch.searchTables.call(context),
 			async () => await node.methods.loadOptions.getColumns.call(context),
 			async () => await node.methods.resourceMapping.getMappingColumns.call(context),
-		];
-		for (const call of calls) {
-			const error = (await call().then(
-				() => undefined,
-				(thrown: unknown) => thrown,
-			)) as (Error & { description?: string }) | undefined;
-			expect(error).toBeDefined();
-			expect(leaked(JSON.stringify({ message: error!.message, description: error!.description, error }), MARKER)).toBeUndefined();
-		}
-	} finally {
-		(ctx.server as unknown as { scripted: unknown[] }).scripted.length = 0;
-	}
+		],
+		[MARKER],
+	);
 });
 
 test('no n8n log line holds the key', async () => {

@@ -53,7 +53,7 @@ export function fastRetries(service: ServiceDefinition): () => void {
 
 /** Installs the fault of a failure mode on every request. */
 export function installFault(server: SandboxServer, mode: Mode, echoBody: unknown, secret: string): void {
-	(server as unknown as { scripted: unknown[] }).scripted.length = 0;
+	server.clearInjected();
 	if (mode === 'success') return;
 	if (mode === 'echo' || mode === 'echo-strict') {
 		server.inject({ action: { kind: 'status', status: 400, body: echoBody }, times: 1000 });
@@ -65,7 +65,29 @@ export function installFault(server: SandboxServer, mode: Mode, echoBody: unknow
 }
 
 export function clearFaults(server: SandboxServer): void {
-	(server as unknown as { scripted: unknown[] }).scripted.length = 0;
+	server.clearInjected();
+}
+
+/**
+ * The editor methods (list search, load options, resource mapping) against a service that
+ * answers every request with an error repeating the secret: each must fail, and no secret may
+ * show in what it throws.
+ */
+export async function expectMethodsClean(ctx: SuiteContext, calls: Array<() => Promise<unknown>>, markers: string[]): Promise<void> {
+	ctx.server.inject({ action: { kind: 'status', status: 400, body: ctx.echoBody }, times: 1000 });
+	try {
+		for (const call of calls) {
+			const error = (await call().then(
+				() => undefined,
+				(thrown: unknown) => thrown,
+			)) as (Error & { description?: string }) | undefined;
+			expect(error).toBeDefined();
+			const shown = JSON.stringify({ message: error!.message, description: error!.description, error });
+			for (const marker of markers) expect(leaked(shown, marker)).toBeUndefined();
+		}
+	} finally {
+		ctx.server.clearInjected();
+	}
 }
 
 /** Every resource/operation pair a node offers (from its Resource and Operation selectors). */
