@@ -4,8 +4,10 @@
  * every node of package.json a new workflow, the node found by name in the node panel, added to
  * the canvas, its parameters open; for one node per service the table list loaded "From list"
  * from the sandbox through the resource locator. The assertions are on what is on screen;
- * screenshots go to test-artifacts/e2e/. The same n8n also runs the one polling-trigger case
- * (cases.ts TRIGGER): a published workflow must report a row added while n8n runs.
+ * screenshots go to test-artifacts/e2e/. The same n8n also runs the examples that their own
+ * trigger starts (cases.ts EXAMPLES with `start: 'published'`): published before n8n starts,
+ * each is started as in production — its webhook called, or a row added for its polling
+ * trigger — and what it answered and stored is checked.
  *
  * The credentials are imported with `n8n import:credentials` before n8n starts (the editor
  * then preselects each node's credential), not typed into n8n's credential dialog: this suite
@@ -17,8 +19,8 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 
-import { credentialsFor, EDITOR_NODES, startSandboxes, TRIGGER } from './cases';
-import type { Sandboxes } from './cases';
+import { credentialsFor, EDITOR_NODES, EXAMPLES, loadExample, startSandboxes } from './cases';
+import type { PublishedExample, Sandboxes } from './cases';
 import {
 	artifactPath,
 	assertN8nInstalled,
@@ -32,10 +34,9 @@ import {
 	publishWorkflow,
 	ROOT,
 	startN8n,
-	startReceiver,
 	waitFor,
 } from './n8n';
-import type { N8nServer, Receiver, UserFolder } from './n8n';
+import type { N8nServer, UserFolder } from './n8n';
 
 const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium';
 /** Bound for every single wait in the browser: a broken editor fails the test, it does not hang it. */
@@ -98,8 +99,9 @@ async function openEditor(page: Page, server: N8nServer, route: string, ready: s
 
 describe(`the packed package in n8n ${N8N_VERSION}'s editor (n8n start + headless Chromium)`, () => {
 	const nodes = packageNodes();
-	const triggerRegistered = packageJson().n8n.nodes.includes(TRIGGER.nodeFile);
-	let trigger: { receiver: Receiver; context: ReturnType<typeof TRIGGER.prepare>['context'] } | undefined;
+	const published = EXAMPLES.filter((example): example is PublishedExample => example.start === 'published');
+	/** What each published example's `prepare` returned, by file. */
+	const contexts = new Map<string, unknown>();
 	let sandboxes: Sandboxes | undefined;
 	let folder: UserFolder | undefined;
 	let server: N8nServer | undefined;
@@ -117,30 +119,11 @@ describe(`the packed package in n8n ${N8N_VERSION}'s editor (n8n start + headles
 		}
 		folder = await createUserFolder('editor');
 		await importCredentials(folder, credentialsFor(sandboxes));
-		if (triggerRegistered) {
-			// The trigger workflow is published before n8n starts: n8n activates it at start and
-			// polls once then; the editor tests below run meanwhile.
-			const receiver = await startReceiver();
-			const { node, context } = TRIGGER.prepare(sandboxes);
-			trigger = { receiver, context };
-			const workflow = {
-				id: 'e2eTrigger000001',
-				name: 'E2E: polling trigger reports new rows',
-				active: false,
-				settings: { executionOrder: 'v1' },
-				nodes: [
-					{ id: 'e2e-trigger', name: 'Trigger', position: [0, 0], ...node },
-					{
-						id: 'e2e-report',
-						name: 'Report',
-						type: 'n8n-nodes-base.httpRequest',
-						typeVersion: 4.2,
-						position: [240, 0],
-						parameters: { method: 'POST', url: receiver.url, sendBody: true, specifyBody: 'json', jsonBody: '={{ JSON.stringify($json) }}', options: {} },
-					},
-				],
-				connections: { Trigger: { main: [[{ node: 'Report', type: 'main', index: 0 }]] } },
-			};
+		// Published before n8n starts: n8n activates them at start (registers the webhooks, polls
+		// each polling trigger once); the editor tests below run meanwhile.
+		for (const [index, example] of published.entries()) {
+			const workflow = loadExample(example.file, `e2ePublished${String(index).padStart(4, '0')}`);
+			contexts.set(example.file, example.prepare(sandboxes, workflow));
 			await importWorkflow(folder, workflow);
 			await publishWorkflow(folder, workflow.id);
 		}
@@ -158,7 +141,6 @@ describe(`the packed package in n8n ${N8N_VERSION}'s editor (n8n start + headles
 	}, 300_000);
 
 	afterAll(async () => {
-		await trigger?.receiver.close();
 		await context?.close().catch(() => undefined);
 		await browser?.close().catch(() => undefined);
 		await server?.stop();
@@ -273,28 +255,32 @@ describe(`the packed package in n8n ${N8N_VERSION}'s editor (n8n start + headles
 		}
 	});
 
-	// One polling-trigger case: n8n's minimum poll interval is a minute. It runs last, so that
-	// the editor tests above use the time until the next poll.
-	const triggerTitle = 'a published polling-trigger workflow reports a row added to the sandbox while n8n runs, and only that row';
-	if (triggerRegistered) {
-		test(
-			triggerTitle,
-			async () => {
-				const { receiver, context } = trigger!;
-				await waitFor("n8n's first poll of the sandbox (made when it activates the workflow)", () => TRIGGER.polled(sandboxes!, context), 90_000, 1000);
-				expect(receiver.received).toEqual([]);
-				const marker = await TRIGGER.addRow(sandboxes!, context);
-				const started = Date.now();
-				await waitFor('the trigger to report the new row (n8n polls at the start of each minute)', () => receiver.received.length > 0, 150_000, 1000);
-				// Let a report of a second item arrive if there is one.
-				await new Promise((resolve) => setTimeout(resolve, 3000));
-				console.log(`[e2e] polling trigger fired ${((Date.now() - started) / 1000).toFixed(0)} s after the row was added`);
-				expect(receiver.received.map((item) => TRIGGER.markerOf(item))).toEqual([marker]);
-			},
-			300_000,
-		);
-	} else {
-		// Becomes the test above once package.json lists TRIGGER.nodeFile.
-		test.todo(`${triggerTitle} (waits for ${TRIGGER.nodeFile} in package.json)`);
-	}
+	// The examples started by their own trigger. Those that wait for a poll (n8n's minimum poll
+	// interval is a minute) run last, so that the tests above use the time until the next poll.
+	const ordered = [...published.filter((example) => !example.polls), ...published.filter((example) => example.polls)];
+	test('at most one example waits for a poll (each costs up to two minutes)', () => {
+		expect(published.filter((example) => example.polls).length).toBeLessThanOrEqual(1);
+	});
+	test.each(ordered.map((example) => [example.file, example] as const))(
+		'%s: published, started by its own trigger in the running n8n; what it answered and stored is right',
+		async (file: string, example: PublishedExample) => {
+			const context = contexts.get(file);
+			if (example.ready) {
+				await waitFor(`n8n to set up ${file} (its trigger's first poll, made when n8n activates it)`, () => example.ready!(sandboxes!, context), 90_000, 1000);
+			}
+			const started = Date.now();
+			const fired = await example.fire(server!, sandboxes!, context);
+			await waitFor(
+				`${file} to finish${example.polls ? ' (n8n polls at the start of each minute)' : ''}`,
+				() => example.done(sandboxes!, context, fired),
+				example.polls ? 150_000 : 60_000,
+				1000,
+			);
+			console.log(`[e2e] ${file}: done ${((Date.now() - started) / 1000).toFixed(0)} s after it was started`);
+			// Let a second, unwanted effect (a duplicate) arrive if there is one.
+			await new Promise((resolve) => setTimeout(resolve, 3000));
+			example.verify(sandboxes!, context, fired);
+		},
+		300_000,
+	);
 });

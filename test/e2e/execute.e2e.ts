@@ -3,15 +3,16 @@
  * Community Nodes panel installs it, credentials pointing at the in-process sandboxes imported
  * with `n8n import:credentials`, each workflow of examples/ imported with `n8n import:workflow`
  * and run with `n8n execute --id`; then n8n's printed result and the sandbox's stored rows are
- * checked. Add cases in cases.ts.
+ * checked. Add cases in cases.ts. (Examples started by a webhook or a polling trigger run in
+ * the n8n that editor.e2e.ts starts.)
  */
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 import type { WorkflowJson } from '../harness/n8n';
 
-import { credentialsFor, EXAMPLES, exampleFiles, startSandboxes } from './cases';
-import type { ExampleCase, Sandboxes } from './cases';
+import { credentialsFor, EXAMPLES, exampleFiles, loadExample, startSandboxes } from './cases';
+import type { ExecutedExample, Sandboxes } from './cases';
 import {
 	assertN8nInstalled,
 	assertPackageLoaded,
@@ -23,7 +24,6 @@ import {
 	n8nCli,
 	N8N_VERSION,
 	PACKAGE_NAME,
-	ROOT,
 } from './n8n';
 import type { UserFolder } from './n8n';
 
@@ -85,11 +85,11 @@ describe(`the packed package in n8n ${N8N_VERSION}: examples/ run with "n8n exec
 		expect(EXAMPLES.map((example) => example.file).sort()).toEqual(exampleFiles());
 	});
 
-	test.each(EXAMPLES.map((example, index) => [example.file, example, index] as const))(
+	const executed = EXAMPLES.filter((example): example is ExecutedExample => example.start === 'execute');
+	test.each(executed.map((example, index) => [example.file, example, index] as const))(
 		'%s: imported and executed by n8n; its output and the sandbox agree',
-		async (file: string, example: ExampleCase<unknown>, index: number) => {
-			const workflow = JSON.parse(readFileSync(path.join(ROOT, 'examples', file), 'utf8')) as WorkflowJson & { id: string };
-			workflow.id = workflowId(index);
+		async (file: string, example: ExecutedExample, index: number) => {
+			const workflow = loadExample(file, workflowId(index));
 			const context = example.prepare(sandboxes!, workflow);
 			await importWorkflow(folder!, pinDataAsNodes(workflow));
 
