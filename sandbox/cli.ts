@@ -11,6 +11,7 @@
  */
 
 import { startClaySandbox } from './clay';
+import { EXAMPLE_COMPANY_COLUMNS } from './examples';
 import { startExtructSandbox } from './extruct';
 import { startJustPaidSandbox } from './justpaid';
 
@@ -85,15 +86,7 @@ async function main(): Promise<void> {
 	const extructTable = extruct.seedTable({
 		name: 'Example companies',
 		kind: 'company',
-		columns: [
-			{
-				kind: 'agent',
-				name: 'Funding Stage',
-				key: 'funding_stage',
-				value: { agent_type: 'research_pro', prompt: 'What is the latest funding stage of {input}?', output_format: 'text' },
-			},
-			{ kind: 'criterion_grade', name: 'Sells to Enterprises', key: 'sells_to_enterprises', value: { criterion: 'The company sells to enterprises' } },
-		],
+		columns: EXAMPLE_COMPANY_COLUMNS,
 		rows: [{ input: 'https://stripe.com' }, { input: 'https://notion.so' }, { input: 'https://figma.com' }],
 	});
 	const justpaidTable = justpaid.seedTable({

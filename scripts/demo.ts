@@ -16,6 +16,7 @@ import path from 'node:path';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { EXAMPLE_COMPANY_COLUMNS } from '../sandbox/examples';
 import { startExtructSandbox } from '../sandbox/extruct';
 import type { ExtructSandbox, ExtructTable } from '../sandbox/extruct';
 import { Harness } from '../test/harness/n8n';
@@ -55,15 +56,7 @@ function seedTable(sandbox: ExtructSandbox): ExtructTable {
 	return sandbox.seedTable({
 		name: 'Demo companies',
 		kind: 'company',
-		columns: [
-			{
-				kind: 'agent',
-				name: 'Funding Stage',
-				key: 'funding_stage',
-				value: { agent_type: 'research_pro', prompt: 'What is the latest funding stage of {input}?', output_format: 'text' },
-			},
-			{ kind: 'criterion_grade', name: 'Sells to Enterprises', key: 'sells_to_enterprises', value: { criterion: 'The company sells to enterprises' } },
-		],
+		columns: EXAMPLE_COMPANY_COLUMNS,
 	});
 }
 

@@ -10,6 +10,7 @@ import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { ExtructApi } from '../credentials/ExtructApi.credentials';
 import { Extruct } from '../nodes/Extruct/Extruct.node';
+import { EXAMPLE_COMPANY_COLUMNS } from '../sandbox/examples';
 import { startExtructSandbox } from '../sandbox/extruct';
 import type { ExtructSandbox } from '../sandbox/extruct';
 import { Harness, MANUAL_TRIGGER } from './harness/n8n';
@@ -34,15 +35,7 @@ function seedCompanyTable() {
 	return sandbox.seedTable({
 		name: 'Demo companies',
 		kind: 'company',
-		columns: [
-			{
-				kind: 'agent',
-				name: 'Funding Stage',
-				key: 'funding_stage',
-				value: { agent_type: 'research_pro', prompt: 'What is the latest funding stage of {input}?', output_format: 'text' },
-			},
-			{ kind: 'criterion_grade', name: 'Sells to Enterprises', key: 'sells_to_enterprises', value: { criterion: 'The company sells to enterprises' } },
-		],
+		columns: EXAMPLE_COMPANY_COLUMNS,
 	});
 }
 

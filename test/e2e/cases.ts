@@ -18,6 +18,7 @@ import path from 'node:path';
 
 import { startClaySandbox } from '../../sandbox/clay';
 import type { ClaySandbox } from '../../sandbox/clay';
+import { EXAMPLE_COMPANY_COLUMNS } from '../../sandbox/examples';
 import { extructCellValue, startExtructSandbox } from '../../sandbox/extruct';
 import type { ExtructRow, ExtructSandbox, ExtructTable } from '../../sandbox/extruct';
 import { startJustPaidSandbox } from '../../sandbox/justpaid';
@@ -145,15 +146,7 @@ function extructCompanies(sandboxes: Sandboxes, name: string): ExtructTable {
 	return sandboxes.extruct.seedTable({
 		name,
 		kind: 'company',
-		columns: [
-			{
-				kind: 'agent',
-				name: 'Funding Stage',
-				key: 'funding_stage',
-				value: { agent_type: 'research_pro', prompt: 'What is the latest funding stage of {input}?', output_format: 'text' },
-			},
-			{ kind: 'criterion_grade', name: 'Sells to Enterprises', key: 'sells_to_enterprises', value: { criterion: 'The company sells to enterprises' } },
-		],
+		columns: EXAMPLE_COMPANY_COLUMNS,
 	});
 }
 
