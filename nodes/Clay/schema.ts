@@ -105,16 +105,26 @@ export class TableSchema {
 /** Schemas read once per execution per table (a new instance per execution: no module state). */
 export class Schemas {
 	private readonly cache = new Map<string, Promise<TableSchema>>();
+	private readonly read = new Map<string, TableSchema>();
 
 	constructor(private readonly ctx: RequestContext) {}
 
 	async get(tableId: string): Promise<TableSchema> {
 		let schema = this.cache.get(tableId);
 		if (!schema) {
-			schema = api.getTable(this.ctx, tableId).then((table) => new TableSchema(table));
+			schema = api.getTable(this.ctx, tableId).then((table) => {
+				const read = new TableSchema(table);
+				this.read.set(tableId, read);
+				return read;
+			});
 			// a failed read is kept too: the same failure (expired session, unknown table) would repeat for every item
 			this.cache.set(tableId, schema);
 		}
 		return await schema;
+	}
+
+	/** The schema, when it was read already (no promise to wait for). */
+	loaded(tableId: string): TableSchema | undefined {
+		return this.read.get(tableId);
 	}
 }

@@ -4,6 +4,8 @@
  * test harness), while the sandboxes run in the parent process — as a real service would run
  * elsewhere. So this process's CPU time and memory are the node's (and n8n's) alone.
  */
+import path from 'node:path';
+
 import type { ICredentialDataDecryptedObject, IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { ClayApi } from '../../credentials/ClayApi.credentials';
@@ -14,6 +16,7 @@ import { Extruct } from '../../nodes/Extruct/Extruct.node';
 import { JustPaid } from '../../nodes/JustPaid/JustPaid.node';
 import { Harness } from '../../test/harness/n8n';
 import { PassThrough, PerItemHttp } from './baseline';
+import { startProfile } from './profile';
 
 /** What the parent asks a child to run. */
 export interface CaseRequest {
@@ -120,6 +123,7 @@ export async function runCase(request: CaseRequest): Promise<CaseReport> {
 		cpuSamples.push([Date.now(), used.user + used.system]);
 	};
 	const cpuSampler = request.sampleCpu ? setInterval(sample, 100) : undefined;
+	const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
 	const startedAt = Date.now();
 	const started = performance.now();
 	const result = await harness.execute({
@@ -130,6 +134,7 @@ export async function runCase(request: CaseRequest): Promise<CaseReport> {
 	});
 	const wallMs = performance.now() - started;
 	const used = process.cpuUsage(cpu);
+	if (profiler) await profiler.stop(path.join(process.env.BENCH_PROFILE!, `child-${request.node}-${process.pid}.cpuprofile`));
 	clearInterval(sampler);
 	if (cpuSampler) {
 		clearInterval(cpuSampler);

@@ -108,19 +108,35 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const schemas = new Schemas(this);
 	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
 
-	const prepared = await prepareEachAsync(this, items, async (i) => {
-		const table = tableId(this, i);
-		const schema = await schemas.get(table);
+	const record = (i: number, table: string, schema: TableSchema) => {
 		const ignoreUnknown = itemParameter<boolean>(this, 'options.ignoreUnknown', i, false) === true;
 		const cells = readCells(this, items[i], i, schema, ignoreUnknown);
 		return { tableId: table, payload: { id: recordIdFor(this, i, schema, cells), cells } };
+	};
+	const prepared = await prepareEachAsync(this, items, (i) => {
+		const table = tableId(this, i);
+		// no promise (no turn of the event loop) once the table's schema is known
+		const schema = schemas.loaded(table);
+		return schema ? record(i, table, schema) : schemas.get(table).then((read) => record(i, table, read));
 	});
 
+	// A batch's records are turned into output as soon as its answer is in, while the other
+	// batches are still on their way (instead of all of them after the last answer).
+	const early = new WeakMap<ClayRecord, IDataObject>();
 	const outcomes = await writeRecordsByTable(this, prepared, async (table, records) => {
 		const created = await api.createRecords(this, table, records);
 		const byId = new Map(created.filter((record) => record && typeof record.id === 'string').map((record) => [record.id, record]));
 		// Clay's answer is not documented: what was sent stands in for a record it does not return
-		return records.map((sent) => byId.get(sent.id) ?? ({ id: sent.id, tableId: table, cells: sent.cells } as ClayRecord));
+		const written = records.map((sent) => byId.get(sent.id) ?? ({ id: sent.id, tableId: table, cells: sent.cells } as ClayRecord));
+		const schema = schemas.loaded(table);
+		for (const record of schema ? written : []) {
+			try {
+				early.set(record, schema!.output(record, simplify));
+			} catch {
+				// computed again at the end, and fails there as it always did
+			}
+		}
+		return written;
 	});
 
 	const results: ItemResult[] = [];
@@ -131,7 +147,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			continue;
 		}
 		const outcome = outcomes.get(i)!;
-		results.push(outcome.ok ? (await schemas.get(write.tableId)).output(outcome.value, simplify) : outcome.error);
+		if (!outcome.ok) results.push(outcome.error);
+		else results.push(early.get(outcome.value) ?? (await schemas.get(write.tableId)).output(outcome.value, simplify));
 	}
 	return results;
 }

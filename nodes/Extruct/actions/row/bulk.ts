@@ -7,7 +7,7 @@ import { ServiceError } from '../../../shared/errors';
 import { batchSettings } from '../../../shared/properties';
 import type { ItemResult } from '../../../shared/execute';
 import { formatPath } from '../../../shared/validate';
-import { allRows, fastApiIssues, rowOutput } from '../../api';
+import { allRows, fastApiIssues, rowOutput, simplifyRow } from '../../api';
 import type { Row } from '../../api';
 import { waitForWrittenRows, waitOptions, waitTiming } from '../enrichment/wait';
 import { batchOptions, simplifyOption } from '../common';
@@ -153,15 +153,38 @@ export async function writeAndOutput<P>(
 	const simplify = ctx.getNodeParameter('simplify', 0, true) as boolean;
 	const run = ctx.getNodeParameter('run', 0, false) as boolean;
 	const wait = run && (ctx.getNodeParameter('wait', 0, false) as boolean);
+	const output = (row: Row) => (simplify ? simplifyRow(row, WRITE_ID_KEY) : rowOutput(withoutWriteId(row), false));
+	// Without waiting, a batch's rows are turned into output as soon as its answer is in, while
+	// the other batches are still on their way (instead of all of them after the last answer).
+	const early = new WeakMap<Row, IDataObject>();
 	const written = await writeRowsByTable(
 		ctx,
 		prepared,
-		async (tableId, payloads) => await send(tableId, payloads, run),
+		async (tableId, payloads) => {
+			const rows = await send(tableId, payloads, run);
+			if (!wait) outputEarly(rows, output, early);
+			return rows;
+		},
 		(row, write) => ({ tableId: write.tableId, row }),
 		reconcile,
 	);
 	const rows = wait
 		? await waitForWrittenRows(ctx, written, waitTiming(ctx, 0))
 		: written.map((entry) => (entry instanceof Error ? entry : entry.row));
-	return rows.map((row) => (row instanceof Error ? row : rowOutput(withoutWriteId(row), simplify)));
+	return rows.map((row) => (row instanceof Error ? row : (early.get(row) ?? output(row))));
+}
+
+/**
+ * Output of rows computed ahead of time. Never fails: a row whose output cannot be computed
+ * (a malformed answer) is left out, computed again at the end, and fails there as it always did.
+ */
+function outputEarly(rows: Row[], output: (row: Row) => IDataObject, into: WeakMap<Row, IDataObject>): void {
+	if (!Array.isArray(rows)) return;
+	for (const row of rows) {
+		try {
+			into.set(row, output(row));
+		} catch {
+			// computed again at the end
+		}
+	}
 }
