@@ -431,6 +431,8 @@ function settle(state: CellState, now = Date.now()): void {
 	}
 }
 
+const HEX = '0123456789abcdef';
+
 /** `updated_at` on the wire: cells written together share an instant, so the last one is kept. */
 let lastIso = { ms: Number.NaN, text: '' };
 function isoOf(ms: number | null): string | null {
@@ -714,21 +716,23 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 	// Ids come from their own generator so that fault patterns (server.random) do not depend on them.
 	const idRandom = makeRandom(((options.seed ?? 1) * 2654435761 + 0x5eed) >>> 0);
 	const uuid = () => {
-		const hex: string[] = [];
-		for (let i = 0; i < 32; i++) hex.push(Math.floor(idRandom() * 16).toString(16));
-		hex[12] = '4';
-		hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-		const s = hex.join('');
+		// 32 hex digits from 32 draws, version 4, variant 10xx (as built with an array and join before:
+		// the same draws give the same id)
+		let s = '';
+		for (let i = 0; i < 32; i++) {
+			const digit = Math.floor(idRandom() * 16);
+			s += HEX[i === 12 ? 4 : i === 16 ? (digit & 0x3) | 0x8 : digit];
+		}
 		return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 	};
-	const iso = (ms: number) => new Date(ms).toISOString();
+	const iso = (ms: number) => isoOf(ms)!;
 
 	const user: ExtructUser = { id: uuid(), email: 'sandbox@extruct.test', name: 'Sandbox User', available_credits: 10000 };
 	const tables = new Map<string, ExtructTable>();
 	const runs: ExtructRun[] = [];
 	const history: ExtructRowEvent[] = [];
 	const recordEvent = (type: ExtructRowEvent['type'], tableId: string, rowId: string, at: number) =>
-		history.push({ type, tableId, rowId, at: new Date(at).toISOString(), seq: history.length + 1 });
+		history.push({ type, tableId, rowId, at: iso(at), seq: history.length + 1 });
 	/** Per table: when each of the `parallelism` workers is free again (ms). */
 	const pools = new Map<string, number[]>();
 	// Row lookups by id. Rows are only ever appended to `table.rows` in place; every deletion

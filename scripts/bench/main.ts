@@ -94,7 +94,7 @@ async function measure(
 		const log = server.log as unknown as Array<{ method: string; startedAt: number; endedAt: number }>;
 		const at = (ms: number | undefined) => (ms === undefined ? '-' : String(ms - report.startedAt));
 		process.stdout.write(
-			`  [${name}] first request ${at(log[0]?.startedAt)} ms, last answer ${at(log[log.length - 1]?.endedAt)} ms, end ${at(report.endedAt)} ms; ${log
+			`  [${name}] (at ${report.startedAt}) first request ${at(log[0]?.startedAt)} ms, last answer ${at(log[log.length - 1]?.endedAt)} ms, end ${at(report.endedAt)} ms; ${log
 				.slice(0, Number(process.env.BENCH_DEBUG) > 1 ? undefined : 6)
 				.map((entry) => `${entry.method} ${at(entry.startedAt)}-${at(entry.endedAt)}`)
 				.join(', ')}\n`,
