@@ -79,21 +79,23 @@ export class TableSchema {
 	 */
 	simplify(record: ClayRecord, extraStatus?: Record<string, string>): IDataObject {
 		const out: IDataObject = { id: record.id };
-		const pending: IDataObject = {};
-		const errors: IDataObject = {};
-		const cells = record.cells ?? {};
-		for (const [fieldId, cell] of Object.entries(cells)) {
+		let pending: IDataObject | undefined;
+		let errors: IDataObject | undefined;
+		const cells = (record.cells ?? {}) as Record<string, unknown>;
+		for (const fieldId in cells) {
+			if (!Object.prototype.hasOwnProperty.call(cells, fieldId)) continue;
+			const cell = cells[fieldId];
 			const key = this.keyOf(fieldId);
 			out[key] = cellValue(cell) as IDataObject[string];
 			const status = cellStatus(cell);
-			if (status?.startsWith('ERROR_')) errors[key] = status;
-			else if (status !== undefined && !isFinished(status)) pending[key] = status;
+			if (status?.startsWith('ERROR_')) (errors ??= {})[key] = status;
+			else if (status !== undefined && !isFinished(status)) (pending ??= {})[key] = status;
 		}
-		for (const [fieldId, status] of Object.entries(extraStatus ?? {})) pending[this.keyOf(fieldId)] = status;
+		for (const [fieldId, status] of Object.entries(extraStatus ?? {})) (pending ??= {})[this.keyOf(fieldId)] = status;
 		if (record.createdAt) out.createdAt = record.createdAt;
 		if (record.updatedAt) out.updatedAt = record.updatedAt;
-		if (Object.keys(pending).length) out._status = pending;
-		if (Object.keys(errors).length) out._errors = errors;
+		if (pending) out._status = pending;
+		if (errors) out._errors = errors;
 		return out;
 	}
 

@@ -110,9 +110,11 @@ export async function runOperation(
 			continue;
 		}
 		if (result === undefined) continue;
-		for (const json of Array.isArray(result) ? result : [result]) {
-			output.push({ json, pairedItem: { item: i } });
+		if (!Array.isArray(result)) {
+			output.push({ json: result, pairedItem: { item: i } });
+			continue;
 		}
+		for (const json of result) output.push({ json, pairedItem: { item: i } });
 	}
 	return [output];
 }

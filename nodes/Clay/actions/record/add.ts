@@ -121,22 +121,22 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	});
 
 	// A batch's records are turned into output as soon as its answer is in, while the other
-	// batches are still on their way (instead of all of them after the last answer).
-	const early = new WeakMap<ClayRecord, IDataObject>();
-	const outcomes = await writeRecordsByTable(this, prepared, async (table, records) => {
+	// batches are still on their way (instead of all of them after the last answer), and the
+	// answer's records are not kept.
+	const outcomes = await writeRecordsByTable(this, prepared, async (table, records): Promise<Array<ClayRecord | Output>> => {
 		const created = await api.createRecords(this, table, records);
 		const byId = new Map(created.filter((record) => record && typeof record.id === 'string').map((record) => [record.id, record]));
-		// Clay's answer is not documented: what was sent stands in for a record it does not return
-		const written = records.map((sent) => byId.get(sent.id) ?? ({ id: sent.id, tableId: table, cells: sent.cells } as ClayRecord));
 		const schema = schemas.loaded(table);
-		for (const record of schema ? written : []) {
+		return records.map((sent) => {
+			// Clay's answer is not documented: what was sent stands in for a record it does not return
+			const record = byId.get(sent.id) ?? ({ id: sent.id, tableId: table, cells: sent.cells } as ClayRecord);
 			try {
-				early.set(record, schema!.output(record, simplify));
+				if (schema) return new Output(schema.output(record, simplify));
 			} catch {
 				// computed again at the end, and fails there as it always did
 			}
-		}
-		return written;
+			return record;
+		});
 	});
 
 	const results: ItemResult[] = [];
@@ -148,7 +148,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		}
 		const outcome = outcomes.get(i)!;
 		if (!outcome.ok) results.push(outcome.error);
-		else results.push(early.get(outcome.value) ?? (await schemas.get(write.tableId)).output(outcome.value, simplify));
+		else if (outcome.value instanceof Output) results.push(outcome.value.json);
+		else results.push((await schemas.get(write.tableId)).output(outcome.value, simplify));
 	}
 	return results;
+}
+
+/** A record's output, computed as its batch's answer came in. */
+class Output {
+	constructor(readonly json: IDataObject) {}
 }

@@ -155,36 +155,41 @@ export async function writeAndOutput<P>(
 	const wait = run && (ctx.getNodeParameter('wait', 0, false) as boolean);
 	const output = (row: Row) => (simplify ? simplifyRow(row, WRITE_ID_KEY) : rowOutput(withoutWriteId(row), false));
 	// Without waiting, a batch's rows are turned into output as soon as its answer is in, while
-	// the other batches are still on their way (instead of all of them after the last answer).
-	const early = new WeakMap<Row, IDataObject>();
-	const written = await writeRowsByTable(
+	// the other batches are still on their way (instead of all of them after the last answer),
+	// and the answer's rows are not kept.
+	const written = await writeRowsByTable<P, Row | Output, { tableId: string; row: Row | Output }>(
 		ctx,
 		prepared,
 		async (tableId, payloads) => {
 			const rows = await send(tableId, payloads, run);
-			if (!wait) outputEarly(rows, output, early);
-			return rows;
+			return wait ? rows : outputNow(rows, output);
 		},
 		(row, write) => ({ tableId: write.tableId, row }),
 		reconcile,
 	);
 	const rows = wait
-		? await waitForWrittenRows(ctx, written, waitTiming(ctx, 0))
+		? await waitForWrittenRows(ctx, written as Array<{ tableId: string; row: Row } | Error>, waitTiming(ctx, 0))
 		: written.map((entry) => (entry instanceof Error ? entry : entry.row));
-	return rows.map((row) => (row instanceof Error ? row : (early.get(row) ?? output(row))));
+	return rows.map((row) => (row instanceof Error ? row : row instanceof Output ? row.json : output(row)));
+}
+
+/** A row's output, computed as its batch's answer came in. */
+class Output {
+	constructor(readonly json: IDataObject) {}
 }
 
 /**
- * Output of rows computed ahead of time. Never fails: a row whose output cannot be computed
- * (a malformed answer) is left out, computed again at the end, and fails there as it always did.
+ * The rows' output, computed now. Never fails: a row whose output cannot be computed (a
+ * malformed answer) is kept as it is, its output computed again at the end, failing there as it
+ * always did; an answer that is not a list is left to the batch's own check.
  */
-function outputEarly(rows: Row[], output: (row: Row) => IDataObject, into: WeakMap<Row, IDataObject>): void {
-	if (!Array.isArray(rows)) return;
-	for (const row of rows) {
+function outputNow(rows: Row[], output: (row: Row) => IDataObject): Array<Row | Output> {
+	if (!Array.isArray(rows)) return rows;
+	return rows.map((row) => {
 		try {
-			into.set(row, output(row));
+			return new Output(output(row));
 		} catch {
-			// computed again at the end
+			return row;
 		}
-	}
+	});
 }
