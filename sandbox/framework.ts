@@ -359,11 +359,16 @@ export class SandboxServer {
 			route.names.forEach((name, i) => (request.params[name] = decodeURIComponent(match[i + 1])));
 		}
 
-		if (this.options.latencyMs) await sleepMs(this.options.latencyMs);
-
 		const fault = this.takeScripted(request) ?? this.pickRandomFault(request);
+		// The latency is the time the answer takes in all, from the request's arrival: the service
+		// does its work meanwhile (as a real one does, on its own servers, while the request and the
+		// answer travel), so requests that arrive together are answered together — not one after
+		// the other because this one process handles them in turn.
+		const answerAt = startedAt + (this.options.latencyMs ?? 0);
+		const left = () => answerAt - Date.now();
 		if (fault?.kind === 'delay') await sleepMs(fault.ms);
 		if (fault?.kind === 'drop-before') {
+			if (left() > 0) await sleepMs(left());
 			entry.fault = 'drop-before';
 			entry.endedAt = Date.now();
 			req.socket.destroy();
@@ -373,12 +378,9 @@ export class SandboxServer {
 			entry.fault = `status-${fault.status}`;
 			const headers: Record<string, string> = { ...(fault.headers ?? {}) };
 			if (fault.retryAfter) headers['retry-after'] = String(fault.retryAfter);
-			return this.send(res, entry, {
-				status: fault.status,
-				raw: fault.raw,
-				body: fault.body ?? { message: `injected ${fault.status}` },
-				headers,
-			});
+			const answer = this.render({ status: fault.status, raw: fault.raw, body: fault.body ?? { message: `injected ${fault.status}` }, headers });
+			if (left() > 0) await sleepMs(left());
+			return this.send(res, entry, answer);
 		}
 
 		let response: SandboxResponse | undefined;
@@ -390,16 +392,20 @@ export class SandboxServer {
 			response = route ? await route.handler(request) : { status: 404, body: { message: `no route ${request.method} ${request.path}` } };
 		}
 		if (fault?.kind === 'drop-after') {
+			if (left() > 0) await sleepMs(left());
 			entry.fault = 'drop-after';
 			entry.status = response.status;
 			entry.endedAt = Date.now();
 			req.socket.destroy();
 			return;
 		}
-		this.send(res, entry, response);
+		const answer = this.render(response);
+		if (left() > 0) await sleepMs(left());
+		this.send(res, entry, answer);
 	}
 
-	private send(res: http.ServerResponse, entry: LoggedRequest, response: SandboxResponse): void {
+	/** The answer on the wire: status, headers, and the body serialized (when the handler ran). */
+	private render(response: SandboxResponse): { status: number; headers: Record<string, string>; payload: string } {
 		const headers: Record<string, string> = { ...(response.headers ?? {}) };
 		let payload = '';
 		if (response.raw !== undefined) {
@@ -409,9 +415,13 @@ export class SandboxServer {
 			payload = JSON.stringify(response.body);
 			headers['content-type'] ??= 'application/json';
 		}
-		entry.status = response.status;
+		return { status: response.status, headers, payload };
+	}
+
+	private send(res: http.ServerResponse, entry: LoggedRequest, answer: { status: number; headers: Record<string, string>; payload: string }): void {
+		entry.status = answer.status;
 		entry.endedAt = Date.now();
-		res.writeHead(response.status, headers);
-		res.end(payload);
+		res.writeHead(answer.status, answer.headers);
+		res.end(answer.payload);
 	}
 }

@@ -79,21 +79,23 @@ export class TableSchema {
 	 */
 	simplify(record: ClayRecord, extraStatus?: Record<string, string>): IDataObject {
 		const out: IDataObject = { id: record.id };
-		const pending: IDataObject = {};
-		const errors: IDataObject = {};
-		const cells = record.cells ?? {};
-		for (const [fieldId, cell] of Object.entries(cells)) {
+		let pending: IDataObject | undefined;
+		let errors: IDataObject | undefined;
+		const cells = (record.cells ?? {}) as Record<string, unknown>;
+		for (const fieldId in cells) {
+			if (!Object.prototype.hasOwnProperty.call(cells, fieldId)) continue;
+			const cell = cells[fieldId];
 			const key = this.keyOf(fieldId);
 			out[key] = cellValue(cell) as IDataObject[string];
 			const status = cellStatus(cell);
-			if (status?.startsWith('ERROR_')) errors[key] = status;
-			else if (status !== undefined && !isFinished(status)) pending[key] = status;
+			if (status?.startsWith('ERROR_')) (errors ??= {})[key] = status;
+			else if (status !== undefined && !isFinished(status)) (pending ??= {})[key] = status;
 		}
-		for (const [fieldId, status] of Object.entries(extraStatus ?? {})) pending[this.keyOf(fieldId)] = status;
+		for (const [fieldId, status] of Object.entries(extraStatus ?? {})) (pending ??= {})[this.keyOf(fieldId)] = status;
 		if (record.createdAt) out.createdAt = record.createdAt;
 		if (record.updatedAt) out.updatedAt = record.updatedAt;
-		if (Object.keys(pending).length) out._status = pending;
-		if (Object.keys(errors).length) out._errors = errors;
+		if (pending) out._status = pending;
+		if (errors) out._errors = errors;
 		return out;
 	}
 
@@ -105,16 +107,26 @@ export class TableSchema {
 /** Schemas read once per execution per table (a new instance per execution: no module state). */
 export class Schemas {
 	private readonly cache = new Map<string, Promise<TableSchema>>();
+	private readonly read = new Map<string, TableSchema>();
 
 	constructor(private readonly ctx: RequestContext) {}
 
 	async get(tableId: string): Promise<TableSchema> {
 		let schema = this.cache.get(tableId);
 		if (!schema) {
-			schema = api.getTable(this.ctx, tableId).then((table) => new TableSchema(table));
+			schema = api.getTable(this.ctx, tableId).then((table) => {
+				const read = new TableSchema(table);
+				this.read.set(tableId, read);
+				return read;
+			});
 			// a failed read is kept too: the same failure (expired session, unknown table) would repeat for every item
 			this.cache.set(tableId, schema);
 		}
 		return await schema;
+	}
+
+	/** The schema, when it was read already (no promise to wait for). */
+	loaded(tableId: string): TableSchema | undefined {
+		return this.read.get(tableId);
 	}
 }

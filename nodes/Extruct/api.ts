@@ -220,18 +220,26 @@ export const TERMINAL: ReadonlySet<string> = new Set(['done', 'failed']);
  * Flattens a row's cells to `{key: value}`. Agent answers keep their object
  * (`{answer, source, explanation}`). `_status` lists the cells that are not done.
  */
-export function simplifyRow(row: Row): IDataObject {
+export function simplifyRow(row: Row, hiddenMetadataKey?: string): IDataObject {
 	const out: IDataObject = { id: row.id };
 	if (row.created_at) out.created_at = row.created_at;
-	const pending: IDataObject = {};
-	for (const [key, cell] of Object.entries(row.data ?? {})) {
+	let pending: IDataObject | undefined;
+	const data = (row.data ?? {}) as Record<string, unknown>;
+	for (const key in data) {
+		if (!Object.prototype.hasOwnProperty.call(data, key)) continue;
+		const cell = data[key];
 		const isCell = cell !== null && typeof cell === 'object' && 'status' in (cell as object);
 		const value = isCell ? (cell as Cell).value : cell;
 		if (!(key in out)) out[key] = value as IDataObject[keyof IDataObject];
-		if (isCell && (cell as Cell).status !== 'done') pending[key] = (cell as Cell).status;
+		if (isCell && (cell as Cell).status !== 'done') (pending ??= {})[key] = (cell as Cell).status;
 	}
-	if (row.metadata && Object.keys(row.metadata).length) out._metadata = row.metadata;
-	if (Object.keys(pending).length) out._status = pending;
+	let metadata = row.metadata;
+	if (metadata && hiddenMetadataKey !== undefined && hiddenMetadataKey in metadata) {
+		const { [hiddenMetadataKey]: _hidden, ...rest } = metadata;
+		metadata = rest;
+	}
+	if (metadata && Object.keys(metadata).length) out._metadata = metadata;
+	if (pending) out._status = pending;
 	return out;
 }
 

@@ -26,17 +26,19 @@ function savedValue(parameters: INodeParameters, path: string): unknown {
 class ItemParameters {
 	private readonly saved: INodeParameters;
 	private readonly fixed = new Map<string, { value: unknown }>();
+	/** Values read with `extractValue` (a resource locator's extracted ID), apart. */
+	private readonly fixedExtracted = new Map<string, { value: unknown }>();
 
 	constructor(private readonly ctx: IExecuteFunctions) {
 		this.saved = ctx.getNode().parameters;
 	}
 
 	get(name: string, itemIndex: number, fallback: unknown, options?: IGetNodeParameterOptions): unknown {
-		const key = options?.extractValue ? `${name}\u0000extract` : name;
-		const known = this.fixed.get(key);
+		const fixed = options?.extractValue ? this.fixedExtracted : this.fixed;
+		const known = fixed.get(name);
 		if (known) return known.value;
 		const value = this.ctx.getNodeParameter(name, itemIndex, fallback as never, options);
-		if (!holdsExpression(savedValue(this.saved, name))) this.fixed.set(key, { value });
+		if (!holdsExpression(savedValue(this.saved, name))) fixed.set(name, { value });
 		return value;
 	}
 }

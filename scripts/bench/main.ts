@@ -9,6 +9,7 @@
  * `process.resourceUsage().maxRSS` and heap samples.
  */
 import os from 'node:os';
+import path from 'node:path';
 
 import { startClaySandbox } from '../../sandbox/clay';
 import type { ClaySandbox } from '../../sandbox/clay';
@@ -18,6 +19,7 @@ import { startJustPaidSandbox } from '../../sandbox/justpaid';
 import type { JustPaidSandbox } from '../../sandbox/justpaid';
 import type { CaseReport, CaseRequest } from './child';
 import { inChild } from './fork';
+import { startProfile } from './profile';
 
 export const LATENCY_MS = 20;
 /** The nodes' default Parallel Requests for batched writes (nodes/shared/properties.ts), used by the baseline too. */
@@ -79,17 +81,21 @@ async function measure(
 	request: CaseRequest,
 ): Promise<Measured> {
 	let cpu = process.cpuUsage();
+	let profiler: Promise<{ stop(file: string): Promise<void> }> | undefined;
 	const report = await inChild(name, request, () => {
 		server.clearLog();
+		// BENCH_PROFILE=<dir>: the sandboxes' CPU profile during the case (see child.ts)
+		if (process.env.BENCH_PROFILE) profiler = startProfile();
 		cpu = process.cpuUsage();
 	});
 	const used = process.cpuUsage(cpu);
+	if (profiler) await (await profiler).stop(path.join(process.env.BENCH_PROFILE!, `sandbox-${name}.cpuprofile`));
 	if (process.env.BENCH_DEBUG) {
 		const log = server.log as unknown as Array<{ method: string; startedAt: number; endedAt: number }>;
 		const at = (ms: number | undefined) => (ms === undefined ? '-' : String(ms - report.startedAt));
 		process.stdout.write(
-			`  [${name}] first request ${at(log[0]?.startedAt)} ms, last answer ${at(log[log.length - 1]?.endedAt)} ms, end ${at(report.endedAt)} ms; ${log
-				.slice(0, 6)
+			`  [${name}] (at ${report.startedAt}) first request ${at(log[0]?.startedAt)} ms, last answer ${at(log[log.length - 1]?.endedAt)} ms, end ${at(report.endedAt)} ms; ${log
+				.slice(0, Number(process.env.BENCH_DEBUG) > 1 ? undefined : 6)
 				.map((entry) => `${entry.method} ${at(entry.startedAt)}-${at(entry.endedAt)}`)
 				.join(', ')}\n`,
 		);

@@ -588,6 +588,30 @@ describe('Extruct sandbox', () => {
 			expect(() => sb.seedTable({ columns: [{ kind: 'agent', key: 'a' }] })).toThrow(/value/);
 		});
 
+		it('gives every cell its own state behind shared accessors: plain keys, plain JSON, no state shared between cells', async () => {
+			const table = sb.seedTable({ name: 'Cells', rows: [{ input: 'a.com' }, { input: 'b.com' }] });
+			const [first, second] = table.rows.map((row) => row.data.input);
+			expect(Object.keys(first)).toEqual(['value', 'status', 'updated_at']);
+			expect({ ...first }).toEqual({ value: 'a.com', status: 'done', updated_at: expect.any(String) });
+			expect(JSON.parse(JSON.stringify(first))).toEqual({ value: 'a.com', status: 'done', updated_at: first.updated_at });
+			first.value = 'c.com';
+			expect([first.value, second.value]).toEqual(['c.com', 'b.com']);
+		});
+
+		it('answers a request its latency after the request arrived, having done the work meanwhile', async () => {
+			await withSandbox({ latencyMs: 300 }, async (slow, slowApi) => {
+				const table = slow.seedTable({ name: 'Latency' });
+				const rows = (n: number) => ({ rows: Array.from({ length: 50 }, (_v, i) => ({ data: { input: `${n}-${i}.com` } })) });
+				const answers = Promise.all([1, 2, 3].map((n) => slowApi('POST', `/v1/tables/${table.id}/rows`, rows(n))));
+				await sleep(150);
+				// stored on arrival, not answered yet
+				expect(table.rows).toHaveLength(150);
+				expect(slow.server.log.every((entry) => entry.endedAt === 0)).toBe(true);
+				expect((await answers).map((answer) => answer.status)).toEqual([200, 200, 200]);
+				for (const entry of slow.server.log) expect(entry.endedAt - entry.startedAt).toBeGreaterThanOrEqual(299);
+			});
+		});
+
 		it('injects scripted faults on a route: 429 with Retry-After, then a dropped connection before processing', async () => {
 			const table = sb.seedTable({ name: 'Faults' });
 			const isAddRows = (req: { method: string; path: string }) => req.method === 'POST' && req.path === `/v1/tables/${table.id}/rows`;

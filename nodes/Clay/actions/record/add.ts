@@ -108,19 +108,35 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const schemas = new Schemas(this);
 	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
 
-	const prepared = await prepareEachAsync(this, items, async (i) => {
-		const table = tableId(this, i);
-		const schema = await schemas.get(table);
+	const record = (i: number, table: string, schema: TableSchema) => {
 		const ignoreUnknown = itemParameter<boolean>(this, 'options.ignoreUnknown', i, false) === true;
 		const cells = readCells(this, items[i], i, schema, ignoreUnknown);
 		return { tableId: table, payload: { id: recordIdFor(this, i, schema, cells), cells } };
+	};
+	const prepared = await prepareEachAsync(this, items, (i) => {
+		const table = tableId(this, i);
+		// no promise (no turn of the event loop) once the table's schema is known
+		const schema = schemas.loaded(table);
+		return schema ? record(i, table, schema) : schemas.get(table).then((read) => record(i, table, read));
 	});
 
-	const outcomes = await writeRecordsByTable(this, prepared, async (table, records) => {
+	// A batch's records are turned into output as soon as its answer is in, while the other
+	// batches are still on their way (instead of all of them after the last answer), and the
+	// answer's records are not kept.
+	const outcomes = await writeRecordsByTable(this, prepared, async (table, records): Promise<Array<ClayRecord | Output>> => {
 		const created = await api.createRecords(this, table, records);
 		const byId = new Map(created.filter((record) => record && typeof record.id === 'string').map((record) => [record.id, record]));
-		// Clay's answer is not documented: what was sent stands in for a record it does not return
-		return records.map((sent) => byId.get(sent.id) ?? ({ id: sent.id, tableId: table, cells: sent.cells } as ClayRecord));
+		const schema = schemas.loaded(table);
+		return records.map((sent) => {
+			// Clay's answer is not documented: what was sent stands in for a record it does not return
+			const record = byId.get(sent.id) ?? ({ id: sent.id, tableId: table, cells: sent.cells } as ClayRecord);
+			try {
+				if (schema) return new Output(schema.output(record, simplify));
+			} catch {
+				// computed again at the end, and fails there as it always did
+			}
+			return record;
+		});
 	});
 
 	const results: ItemResult[] = [];
@@ -131,7 +147,14 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			continue;
 		}
 		const outcome = outcomes.get(i)!;
-		results.push(outcome.ok ? (await schemas.get(write.tableId)).output(outcome.value, simplify) : outcome.error);
+		if (!outcome.ok) results.push(outcome.error);
+		else if (outcome.value instanceof Output) results.push(outcome.value.json);
+		else results.push((await schemas.get(write.tableId)).output(outcome.value, simplify));
 	}
 	return results;
+}
+
+/** A record's output, computed as its batch's answer came in. */
+class Output {
+	constructor(readonly json: IDataObject) {}
 }

@@ -1,4 +1,4 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
@@ -22,11 +22,16 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const keys = new ColumnKeys(this);
 	const writeId = writeIds();
 
-	const prepared = await prepareEachAsync(this, items, async (i) => {
+	const row = (i: number, table: string, data: IDataObject) => {
+		const metadata = readMetadata(this, i);
+		const id = writeId(i);
+		return { tableId: table, payload: { data, metadata: metadata ? { ...metadata, [WRITE_ID_KEY]: id } : { [WRITE_ID_KEY]: id } } };
+	};
+	const prepared = await prepareEachAsync(this, items, (i) => {
 		const table = tableId(this, i);
-		const data = await readRowValues(this, items[i], i, table, keys);
-		const metadata = { ...(readMetadata(this, i) ?? {}), [WRITE_ID_KEY]: writeId(i) };
-		return { tableId: table, payload: { data, metadata } };
+		// no promise (no turn of the event loop) once the table's columns are known
+		const data = readRowValues(this, items[i], i, table, keys);
+		return data instanceof Promise ? data.then((read) => row(i, table, read)) : row(i, table, data);
 	});
 
 	return await writeAndOutput(

@@ -7,7 +7,7 @@ import { ServiceError } from '../../../shared/errors';
 import { batchSettings } from '../../../shared/properties';
 import type { ItemResult } from '../../../shared/execute';
 import { formatPath } from '../../../shared/validate';
-import { allRows, fastApiIssues, rowOutput } from '../../api';
+import { allRows, fastApiIssues, rowOutput, simplifyRow } from '../../api';
 import type { Row } from '../../api';
 import { waitForWrittenRows, waitOptions, waitTiming } from '../enrichment/wait';
 import { batchOptions, simplifyOption } from '../common';
@@ -153,15 +153,43 @@ export async function writeAndOutput<P>(
 	const simplify = ctx.getNodeParameter('simplify', 0, true) as boolean;
 	const run = ctx.getNodeParameter('run', 0, false) as boolean;
 	const wait = run && (ctx.getNodeParameter('wait', 0, false) as boolean);
-	const written = await writeRowsByTable(
+	const output = (row: Row) => (simplify ? simplifyRow(row, WRITE_ID_KEY) : rowOutput(withoutWriteId(row), false));
+	// Without waiting, a batch's rows are turned into output as soon as its answer is in, while
+	// the other batches are still on their way (instead of all of them after the last answer),
+	// and the answer's rows are not kept.
+	const written = await writeRowsByTable<P, Row | Output, { tableId: string; row: Row | Output }>(
 		ctx,
 		prepared,
-		async (tableId, payloads) => await send(tableId, payloads, run),
+		async (tableId, payloads) => {
+			const rows = await send(tableId, payloads, run);
+			return wait ? rows : outputNow(rows, output);
+		},
 		(row, write) => ({ tableId: write.tableId, row }),
 		reconcile,
 	);
 	const rows = wait
-		? await waitForWrittenRows(ctx, written, waitTiming(ctx, 0))
+		? await waitForWrittenRows(ctx, written as Array<{ tableId: string; row: Row } | Error>, waitTiming(ctx, 0))
 		: written.map((entry) => (entry instanceof Error ? entry : entry.row));
-	return rows.map((row) => (row instanceof Error ? row : rowOutput(withoutWriteId(row), simplify)));
+	return rows.map((row) => (row instanceof Error ? row : row instanceof Output ? row.json : output(row)));
+}
+
+/** A row's output, computed as its batch's answer came in. */
+class Output {
+	constructor(readonly json: IDataObject) {}
+}
+
+/**
+ * The rows' output, computed now. Never fails: a row whose output cannot be computed (a
+ * malformed answer) is kept as it is, its output computed again at the end, failing there as it
+ * always did; an answer that is not a list is left to the batch's own check.
+ */
+function outputNow(rows: Row[], output: (row: Row) => IDataObject): Array<Row | Output> {
+	if (!Array.isArray(rows)) return rows;
+	return rows.map((row) => {
+		try {
+			return new Output(output(row));
+		} catch {
+			return row;
+		}
+	});
 }

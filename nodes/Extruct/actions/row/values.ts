@@ -44,28 +44,41 @@ const metadataSchema = z.record(z.unknown(), { invalid_type_error: 'must be a JS
  */
 export class ColumnKeys {
 	private cache = new Map<string, Promise<Set<string>>>();
+	private read = new Map<string, Set<string>>();
 
 	constructor(private readonly ctx: IExecuteFunctions) {}
 
 	async get(tableId: string): Promise<Set<string>> {
 		let keys = this.cache.get(tableId);
 		if (!keys) {
-			keys = api.getTable(this.ctx, tableId).then((table) => new Set(table.columns.map((column) => column.config.key)));
+			keys = api.getTable(this.ctx, tableId).then((table) => {
+				const known = new Set(table.columns.map((column) => column.config.key));
+				this.read.set(tableId, known);
+				return known;
+			});
 			this.cache.set(tableId, keys);
 		}
 		return await keys;
 	}
+
+	/** The keys, when they were read already. */
+	loaded(tableId: string): Set<string> | undefined {
+		return this.read.get(tableId);
+	}
 }
 
-/** The `data` object of an item's row; `exclude` lists item fields that are not values (e.g. the row id). */
-export async function readRowValues(
+/**
+ * The `data` object of an item's row; `exclude` lists item fields that are not values (e.g. the
+ * row id). Answers at once (no promise) once the table's column keys were read.
+ */
+export function readRowValues(
 	ctx: IExecuteFunctions,
 	item: INodeExecutionData,
 	itemIndex: number,
 	tableId: string,
 	keys: ColumnKeys,
 	exclude: string[] = [],
-): Promise<IDataObject> {
+): IDataObject | Promise<IDataObject> {
 	const mapper = itemParameter<ResourceMapperValue>(ctx, 'columns', itemIndex);
 	if (mapper.mappingMode === 'defineBelow') {
 		const data: IDataObject = {};
@@ -74,12 +87,21 @@ export async function readRowValues(
 		}
 		return data;
 	}
-	const known = await keys.get(tableId);
+	const known = keys.loaded(tableId);
+	if (known) return mapItem(item, itemIndex, known, exclude);
+	return keys.get(tableId).then((read) => mapItem(item, itemIndex, read, exclude));
+}
+
+/** "Map Automatically": the item's fields that are column keys. */
+function mapItem(item: INodeExecutionData, itemIndex: number, known: Set<string>, exclude: string[]): IDataObject {
 	const data: IDataObject = {};
-	for (const [key, value] of Object.entries(item.json)) {
-		if (known.has(key) && !exclude.includes(key)) data[key] = value;
+	let any = false;
+	for (const key in item.json) {
+		if (!Object.prototype.hasOwnProperty.call(item.json, key) || !known.has(key) || exclude.includes(key)) continue;
+		data[key] = item.json[key];
+		any = true;
 	}
-	if (Object.keys(data).length === 0) {
+	if (!any) {
 		throw new Error(
 			`Item ${itemIndex}: none of its fields (${Object.keys(item.json).slice(0, 10).join(', ') || 'none'}) is a column key of the table; its column keys are: ${[...known].join(', ')}`,
 		);
