@@ -446,49 +446,37 @@ function isoOf(ms: number | null): string | null {
  * makes thousands of cells, and closures per cell made the sandbox (not the node) the slow
  * side of the benchmark.
  */
-const CELL_VALUE: PropertyDescriptor = {
-	enumerable: true,
-	get(this: ExtructCell) {
-		const state = stateOf(this)!;
-		settle(state);
-		return state.value;
-	},
-	set(this: ExtructCell, v: unknown) {
-		const state = stateOf(this)!;
-		settle(state);
-		cellEdits++;
-		state.value = v;
-	},
-};
-const CELL_STATUS: PropertyDescriptor = {
-	enumerable: true,
-	get(this: ExtructCell) {
-		const state = stateOf(this)!;
-		settle(state);
-		return state.status;
-	},
-	set(this: ExtructCell, v: CellStatus) {
-		const state = stateOf(this)!;
-		settle(state);
-		cellEdits++;
+function cellAccessor<T>(read: (state: CellState) => T, write: (state: CellState, v: T) => void): PropertyDescriptor {
+	return {
+		enumerable: true,
+		get(this: ExtructCell) {
+			const state = stateOf(this)!;
+			settle(state);
+			return read(state);
+		},
+		set(this: ExtructCell, v: T) {
+			const state = stateOf(this)!;
+			settle(state);
+			cellEdits++;
+			write(state, v);
+		},
+	};
+}
+const CELL_VALUE = cellAccessor<unknown>(
+	(state) => state.value,
+	(state, v) => (state.value = v),
+);
+const CELL_STATUS = cellAccessor<CellStatus>(
+	(state) => state.status,
+	(state, v) => {
 		state.job = undefined;
 		state.status = v;
 	},
-};
-const CELL_UPDATED_AT: PropertyDescriptor = {
-	enumerable: true,
-	get(this: ExtructCell) {
-		const state = stateOf(this)!;
-		settle(state);
-		return isoOf(state.updatedAt);
-	},
-	set(this: ExtructCell, v: string | null) {
-		const state = stateOf(this)!;
-		settle(state);
-		cellEdits++;
-		state.updatedAt = v === null ? null : Date.parse(v);
-	},
-};
+);
+const CELL_UPDATED_AT = cellAccessor<string | null>(
+	(state) => isoOf(state.updatedAt),
+	(state, v) => (state.updatedAt = v === null ? null : Date.parse(v)),
+);
 // One instant for the whole cell when it is serialized, so its value, status and
 // updated_at always agree on the wire (each getter alone reads the clock again).
 const CELL_TO_JSON: PropertyDescriptor = {

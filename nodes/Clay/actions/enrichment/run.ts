@@ -6,6 +6,8 @@ import { ServiceError, toNodeError } from '../../../shared/errors';
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { toList } from '../../../shared/validate';
+import { nextInterval, waitOptions, waitTiming } from '../../../shared/wait';
+import type { WaitTiming } from '../../../shared/wait';
 import { api, cellStatus, isFinished } from '../../api';
 import type { ClayRecord } from '../../api';
 import { ENRICHMENT_TYPES, Schemas } from '../../schema';
@@ -76,24 +78,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { wait: [true] } },
-		options: [
-			{
-				displayName: 'Timeout (Seconds)',
-				name: 'timeout',
-				type: 'number',
-				typeOptions: { minValue: 1 },
-				default: 900,
-				description: 'How long to wait before failing; the run itself goes on in Clay',
-			},
-			{
-				displayName: 'First Check After (Seconds)',
-				name: 'firstInterval',
-				type: 'number',
-				typeOptions: { minValue: 0.1 },
-				default: 1,
-				description: 'Checks start at this interval and grow by half each time, up to 30 seconds',
-			},
-		],
+		options: waitOptions('Clay'),
 	},
 ];
 
@@ -112,7 +97,6 @@ interface Group extends Prepared {
 	recordIds: string[];
 }
 
-const MAX_INTERVAL_MS = 30_000;
 const RUN_CHUNK = 1000;
 /** A targeted cell that shows no run status at all for this long, while all others finished, was not run. */
 const NO_STATUS_GRACE_MS = 30_000;
@@ -214,12 +198,8 @@ async function runGroup(ctx: IExecuteFunctions, group: Group, schema: TableSchem
 		return out;
 	}
 
-	const options = ctx.getNodeParameter('options', first, {}) as { timeout?: number; firstInterval?: number };
 	const simplify = ctx.getNodeParameter('simplify', first, true) as boolean;
-	const { records, notRun } = await waitForCells(ctx, schema, targets, group.fieldIds, {
-		timeoutMs: (options.timeout ?? 900) * 1000,
-		firstIntervalMs: (options.firstInterval ?? 1) * 1000,
-	});
+	const { records, notRun } = await waitForCells(ctx, schema, targets, group.fieldIds, waitTiming(ctx, first));
 	const render = (record: ClayRecord): IDataObject => {
 		if (!simplify) return record as unknown as IDataObject;
 		const extra: Record<string, string> = {};
@@ -262,7 +242,7 @@ async function waitForCells(
 	schema: TableSchema,
 	recordIds: string[],
 	fieldIds: string[],
-	timing: { timeoutMs: number; firstIntervalMs: number },
+	timing: WaitTiming,
 ): Promise<{ records: Map<string, ClayRecord>; notRun: Map<string, string[]> }> {
 	const started = Date.now();
 	const records = new Map<string, ClayRecord>();
@@ -295,7 +275,7 @@ async function waitForCells(
 		}
 
 		if (Date.now() - started >= timing.timeoutMs) throw timeoutError(schema, recordIds, fieldIds, records, timing.timeoutMs);
-		interval = Math.min(interval * 1.5, MAX_INTERVAL_MS);
+		interval = nextInterval(interval);
 	}
 }
 

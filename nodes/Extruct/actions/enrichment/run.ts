@@ -8,7 +8,8 @@ import { withId } from '../../../shared/shape';
 import { api, fastApiIssues, rowOutput } from '../../api';
 import type { Run } from '../../api';
 import { simplifyOption, tableId, tableLocator } from '../common';
-import { waitForCells, waitOptions, waitTiming } from './wait';
+import { waitOptions, waitTiming } from '../../../shared/wait';
+import { waitForCells } from './wait';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -68,7 +69,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { wait: [true] } },
-		options: waitOptions,
+		options: waitOptions('Extruct'),
 	},
 ];
 

@@ -3,9 +3,11 @@
  * Adding") both wait here until the cells they started are done or failed.
  */
 import { sleep } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { toNodeError } from '../../../shared/errors';
+import { nextInterval } from '../../../shared/wait';
+import type { WaitTiming } from '../../../shared/wait';
 import { allRows, api, INPUT_KINDS } from '../../api';
 import type { Row, Table, TableStatus } from '../../api';
 
@@ -21,37 +23,7 @@ export interface WaitTarget {
 	requestedCells?: number;
 }
 
-export interface WaitTiming {
-	timeoutMs: number;
-	firstIntervalMs: number;
-}
-
-const MAX_INTERVAL_MS = 30_000;
 const PENDING = new Set(['requested', 'in_progress']);
-
-export const waitOptions: INodeProperties[] = [
-	{
-		displayName: 'First Check After (Seconds)',
-		name: 'firstInterval',
-		type: 'number',
-		typeOptions: { minValue: 0.1 },
-		default: 1,
-		description: 'Checks start at this interval and grow by half each time, up to 30 seconds',
-	},
-	{
-		displayName: 'Timeout (Seconds)',
-		name: 'timeout',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 900,
-		description: 'How long to wait before failing; the enrichment itself goes on in Extruct',
-	},
-];
-
-export function waitTiming(ctx: IExecuteFunctions, itemIndex: number): WaitTiming {
-	const options = ctx.getNodeParameter('options', itemIndex, {}) as { timeout?: number; firstInterval?: number };
-	return { timeoutMs: (options.timeout ?? 900) * 1000, firstIntervalMs: (options.firstInterval ?? 1) * 1000 };
-}
 
 /** Reads the rows a run targets: by id when there are few, else by paging the table. */
 async function readRows(ctx: IExecuteFunctions, tableId: string, rowIds: string[] | undefined): Promise<Row[]> {
@@ -139,7 +111,7 @@ export async function waitForCells(ctx: IExecuteFunctions, target: WaitTarget, t
 		}
 		const pause = eta === undefined || idle ? interval : Math.min(interval, Math.max(MIN_ETA_PAUSE_MS, eta * 1.05));
 		await sleep(Math.min(pause, timing.timeoutMs - elapsed));
-		interval = Math.min(interval * 1.5, MAX_INTERVAL_MS);
+		interval = nextInterval(interval);
 	}
 }
 

@@ -9,7 +9,8 @@ import type { ItemResult } from '../../../shared/execute';
 import { formatPath } from '../../../shared/validate';
 import { allRows, fastApiIssues, rowOutput, simplifyRow } from '../../api';
 import type { Row } from '../../api';
-import { waitForWrittenRows, waitOptions, waitTiming } from '../enrichment/wait';
+import { waitOptions, waitTiming } from '../../../shared/wait';
+import { waitForWrittenRows } from '../enrichment/wait';
 import { batchOptions, simplifyOption } from '../common';
 import { metadataOption } from './values';
 
@@ -135,7 +136,7 @@ export function writeOptions(runName: string, runDescription: string): INodeProp
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: [...batchOptions, metadataOption, ...waitOptions],
+			options: [...batchOptions, metadataOption, ...waitOptions('Extruct')],
 		},
 	];
 }
