@@ -18,8 +18,8 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { ServiceError } from '../shared/errors';
-import { advanceMark, compareTime, maxTime, readBackward, runTrigger, safeTime, selectNew, sortByTime, startMark } from '../shared/poll';
-import type { Mark, PollResult, TriggerSpec } from '../shared/poll';
+import { advanceMark, appendedRows, compareTime, maxTime, readBackward, runTrigger, safeTime, selectNew, sortByTime, startMark } from '../shared/poll';
+import type { AddedState, Mark, PollResult, TriggerSpec } from '../shared/poll';
 import { api, extruct, INPUT_KINDS, pollApi, rowOutput, TERMINAL } from './api';
 import type { Row, Table } from './api';
 
@@ -38,10 +38,6 @@ export interface ExtructTriggerSettings {
 	recheckMs: number;
 	/** The clock used for `recheckMs` only. */
 	now(): number;
-}
-
-interface AddedState {
-	mark: Mark;
 }
 
 interface EnrichedState {
@@ -128,45 +124,13 @@ function reader(ctx: IPollFunctions, settings: ExtructTriggerSettings) {
 function rowAdded(ctx: IPollFunctions, settings: ExtructTriggerSettings): TriggerSpec<AddedState> {
 	const { tableId } = settings;
 	const { read, id, output, base } = reader(ctx, settings);
+	const count = async () => rowCount((await pollApi.getTable(ctx, tableId)).table);
 	return {
 		...base,
 		key: `extruct|rowAdded|${tableId}`,
 		event: 'rowAdded',
 		noSample: `The Extruct table ${tableId} has no rows yet: add a row, then fetch again`,
-		async start() {
-			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);
-			const last = total ? (await read(total - 1, 1)).at(-1) : undefined;
-			if (!last) return { mark: startMark('') };
-			// the rows created at the newest row's time (a bulk add shares one timestamp): up to a
-			// page of them; when there are more, the mark keeps the last ones (see `Mark.more`)
-			const rows = await readBackward({ total, read, id, pageSize: PAGE, maxPages: 2, isOlder: (row) => compareTime(created(row), created(last)) < 0 });
-			const atLast = rows.filter((row) => compareTime(created(row), created(last)) === 0);
-			const mark = advanceMark(undefined, atLast.map((row) => ({ key: created(row), id: row.id })));
-			return { mark: atLast.length === rows.length && rows.length < total ? { ...mark, more: true } : mark };
-		},
-		async poll(state): Promise<PollResult<AddedState>> {
-			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);
-			const mark = state?.mark;
-			const known = new Set(mark?.more ? mark.ids : []);
-			const rows = await readBackward({
-				total,
-				read,
-				id,
-				pageSize: PAGE,
-				firstPage: mark ? mark.ids.length + 1 : PAGE,
-				// rows are appended: everything before a remembered row of a bulk add is known
-				isOlder: mark ? (row) => compareTime(created(row), mark.at) < 0 || known.has(row.id) : undefined,
-			});
-			const fresh = selectNew(rows, created, id, mark);
-			return {
-				rows: fresh.map(output),
-				state: { mark: advanceMark(mark, fresh.map((row) => ({ key: created(row), id: row.id }))) },
-			};
-		},
-		async sample() {
-			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);
-			return total ? (await read(total - 1, 1)).map(output) : [];
-		},
+		...appendedRows({ count, read, id, created, pageSize: PAGE }, output),
 	};
 }
 

@@ -19,8 +19,8 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { ServiceError } from '../shared/errors';
-import { advanceMark, compareTime, maxTime, readBackward, runTrigger, safeTime, selectNew, sortByTime, startMark } from '../shared/poll';
-import type { Mark, PollResult, TriggerSpec } from '../shared/poll';
+import { advanceMark, appendedRows, compareTime, maxTime, readBackward, runTrigger, safeTime, selectNew, sortByTime, startMark } from '../shared/poll';
+import type { AddedState, Mark, PollResult, TriggerSpec } from '../shared/poll';
 import { api, justPaid, PAGE_SIZE, pollApi, rowOutput } from './api';
 import type { Row, Table } from './api';
 
@@ -32,10 +32,6 @@ export interface JustPaidTriggerSettings {
 	event: 'rowAdded' | 'rowUpdated';
 	includeExisting: boolean;
 	simplify: boolean;
-}
-
-interface AddedState {
-	mark: Mark;
 }
 
 interface UpdatedState {
@@ -80,48 +76,14 @@ function reader(ctx: IPollFunctions, settings: JustPaidTriggerSettings) {
 function rowAdded(ctx: IPollFunctions, settings: JustPaidTriggerSettings): TriggerSpec<AddedState> {
 	const { tableId } = settings;
 	const { read, id, output, base } = reader(ctx, settings);
-	/** Rows with a position are listed before every row the API creates. */
-	const olderThan = (at: string) => (row: Row) => positioned(row) || compareTime(created(row), at) < 0;
+	const count = async () => rowCount((await pollApi.getTable(ctx, tableId)).table);
 	return {
 		...base,
 		key: `justpaid|rowAdded|${tableId}`,
 		event: 'rowAdded',
 		noSample: `The JustPaid table ${tableId} has no rows yet: add a row, then fetch again`,
-		async start() {
-			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);
-			const last = total ? (await read(total - 1, 1)).at(-1) : undefined;
-			if (!last || positioned(last)) return { mark: startMark('') };
-			// every row created at the newest row's time
-			const rows = await readBackward({ total, read, id, pageSize: PAGE_SIZE, isOlder: olderThan(created(last)) });
-			const atLast = rows.filter((row) => !positioned(row) && compareTime(created(row), created(last)) === 0);
-			return { mark: advanceMark(undefined, atLast.map((row) => ({ key: created(row), id: row.id }))) };
-		},
-		async poll(state): Promise<PollResult<AddedState>> {
-			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);
-			const mark = state?.mark;
-			const rows = await readBackward({
-				total,
-				read,
-				id,
-				pageSize: PAGE_SIZE,
-				firstPage: mark ? mark.ids.length + 1 : PAGE_SIZE,
-				isOlder: mark ? olderThan(mark.at) : undefined,
-			});
-			const fresh = selectNew(
-				rows.filter((row) => !positioned(row)),
-				created,
-				id,
-				mark,
-			);
-			return {
-				rows: fresh.map(output),
-				state: { mark: advanceMark(mark, fresh.map((row) => ({ key: created(row), id: row.id }))) },
-			};
-		},
-		async sample() {
-			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);
-			return total ? (await read(total - 1, 1)).map(output) : [];
-		},
+		// rows with a position are listed before every row the API creates
+		...appendedRows({ count, read, id, created, pageSize: PAGE_SIZE, ignore: positioned }, output),
 	};
 }
 

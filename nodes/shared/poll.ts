@@ -224,6 +224,72 @@ export async function readBackward<T>(spec: BackwardRead<T>): Promise<T[]> {
 	return out;
 }
 
+/** A list whose new rows are appended at its end, with a cheap row count (Row Added of Extruct and JustPaid). */
+export interface AppendedList<T> {
+	/** The list's row count (one cheap request, e.g. the table's). */
+	count(): Promise<number>;
+	read(offset: number, limit: number): Promise<T[]>;
+	id(row: T): string;
+	/** The row's creation time: the watermark's key. */
+	created(row: T): string;
+	pageSize: number;
+	/** Rows listed before every appended row and never emitted (JustPaid rows placed at a position). */
+	ignore?(row: T): boolean;
+}
+
+export interface AddedState {
+	mark: Mark;
+}
+
+/**
+ * The start, poll and sample of a "row added" trigger over an appended list. Idle: the count
+ * and one short page at the end of the list (the rows at the mark, and one more).
+ */
+export function appendedRows<T>(list: AppendedList<T>, output: (row: T) => IDataObject): Pick<TriggerSpec<AddedState>, 'start' | 'poll' | 'sample'> {
+	const { read, id, created, pageSize } = list;
+	const ignore = list.ignore ?? (() => false);
+	const entries = (rows: T[]) => rows.map((row) => ({ key: created(row), id: id(row) }));
+	return {
+		async start() {
+			const total = await list.count();
+			const last = total ? (await read(total - 1, 1)).at(-1) : undefined;
+			if (!last || ignore(last)) return { mark: startMark('') };
+			// the rows created at the newest row's time (a bulk add shares one timestamp): up to two
+			// pages of them; when there are more, the mark keeps the last ones (see `Mark.more`)
+			const at = created(last);
+			const rows = await readBackward({ total, read, id, pageSize, maxPages: 2, isOlder: (row) => ignore(row) || compareTime(created(row), at) < 0 });
+			const atLast = rows.filter((row) => !ignore(row) && compareTime(created(row), at) === 0);
+			const mark = advanceMark(undefined, entries(atLast));
+			return { mark: atLast.length === rows.length && rows.length < total ? { ...mark, more: true } : mark };
+		},
+		async poll(state) {
+			const total = await list.count();
+			const mark = state?.mark;
+			const known = new Set(mark?.more ? mark.ids : []);
+			const rows = await readBackward({
+				total,
+				read,
+				id,
+				pageSize,
+				firstPage: mark ? mark.ids.length + 1 : pageSize,
+				// rows are appended: everything before a remembered row of a bulk add is known
+				isOlder: mark ? (row) => ignore(row) || compareTime(created(row), mark.at) < 0 || known.has(id(row)) : undefined,
+			});
+			const fresh = selectNew(
+				rows.filter((row) => !ignore(row)),
+				created,
+				id,
+				mark,
+			);
+			return { rows: fresh.map(output), state: { mark: advanceMark(mark, entries(fresh)) } };
+		},
+		async sample() {
+			const total = await list.count();
+			return total ? (await read(total - 1, 1)).map(output) : [];
+		},
+	};
+}
+
 // ---------------------------------------------------------------------------------------
 // State and the poll itself
 
