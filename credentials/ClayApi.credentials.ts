@@ -1,12 +1,15 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialTestRequest, ICredentialType, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 /**
  * The value sent as `claysession`: a pasted `claysession=…` (or a whole Cookie header) is
  * reduced to the cookie's value, without surrounding spaces, quotes or semicolons. The node
- * mirrors this in `sessionValue()` (nodes/Clay/api.ts) to keep both forms out of its output.
+ * keeps both forms out of its output (`secretsOf` in nodes/Clay/api.ts).
  */
-const SESSION_VALUE =
-	'((raw) => (/(?:^|;)\\s*claysession\\s*=([^;]*)/i.exec(raw) || [raw, raw])[1].replace(/^[\\s;"]+|[\\s;"]+$/g, ""))(String($credentials.sessionToken || ""))';
+export function sessionValue(raw: unknown): string {
+	const text = String(raw ?? '');
+	const match = /(?:^|;)\s*claysession\s*=([^;]*)/i.exec(text);
+	return (match ? match[1] : text).replace(/^[\s;"]+|[\s;"]+$/g, '');
+}
 
 export class ClayApi implements ICredentialType {
 	name = 'clayApi';
@@ -38,14 +41,10 @@ export class ClayApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Cookie: `=claysession={{ ${SESSION_VALUE} }}`,
-			},
-		},
-	};
+	/** A function, not a `generic` block, whose expression n8n would evaluate again for every request (README: Benchmark). */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		return { ...requestOptions, headers: { ...requestOptions.headers, Cookie: `claysession=${sessionValue(credentials.sessionToken)}` } };
+	}
 
 	test: ICredentialTestRequest = {
 		request: {

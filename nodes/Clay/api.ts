@@ -7,6 +7,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { ServiceError } from '../shared/errors';
+import { sessionValue } from '../../credentials/ClayApi.credentials';
 import { apiRequest } from '../shared/request';
 import type { RequestContext, ServiceDefinition } from '../shared/request';
 
@@ -68,15 +69,6 @@ export const SESSION_EXPIRED = 'Clay session expired or invalid — copy a fresh
 const SESSION_HELP =
 	'In your browser, log in at app.clay.com, open the developer tools → Application (Firefox: Storage) → Cookies → https://app.clay.com, copy the Value of "claysession" and paste it into the Session Cookie of the Clay credential.';
 
-/**
- * The cookie value the credential sends: mirrors the credential's `authenticate`
- * expression (a pasted `claysession=…` or whole Cookie header is reduced to the value).
- */
-export function sessionValue(raw: unknown): string {
-	const text = String(raw ?? '');
-	const match = /(?:^|;)\s*claysession\s*=([^;]*)/i.exec(text);
-	return (match ? match[1] : text).replace(/^[\s;"]+|[\s;"]+$/g, '');
-}
 
 /** Clay's error body: `{type, code?, message}`. */
 function clayMessage(body: unknown): string | undefined {

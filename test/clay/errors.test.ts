@@ -1,5 +1,6 @@
 import { ClayApi } from '../../credentials/ClayApi.credentials';
-import { clay, sessionValue } from '../../nodes/Clay/api';
+import { sessionValue } from '../../credentials/ClayApi.credentials';
+import { clay } from '../../nodes/Clay/api';
 import { loggedText } from '../harness/logs';
 import { autoMap, byId, clayFixture, leadsTable, visible } from './setup';
 import type { ClayFixture } from './setup';
@@ -17,7 +18,7 @@ const count = (tableId: string) => ({ resource: 'record', operation: 'count', ta
 const isPath = (method: string, path: string) => (req: { method: string; path: string }) => req.method === method && req.path === path;
 
 describe('Clay credential', () => {
-	test('the session is sent as Cookie: claysession=<value>, whether pasted bare or as claysession=… (n8n resolves the generic block)', async () => {
+	test("the session is sent as Cookie: claysession=<value>, whether pasted bare or as claysession=… (by the credential's authenticate)", async () => {
 		const table = leadsTable(fx.sandbox, [{ Name: 'a' }]);
 		const session = fx.sandbox.session;
 		for (const pasted of [session, `claysession=${session}`, `  claysession=${session};  `, `_ga=GA1.2.3; claysession=${session}; theme=dark`, `"${session}"`]) {
