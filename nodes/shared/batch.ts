@@ -81,10 +81,12 @@ export function chunk<T>(list: readonly T[], size: number): T[][] {
 	return out;
 }
 
+/** Sends the entries in batches; returns one outcome per entry, in the entries' order. */
 export async function runBatched<P, R>(entries: Array<BatchEntry<P>>, options: BatchOptions<P, R>): Promise<Array<Outcome<R>>> {
-	/** One outcome per entry, in the order the entries ended. */
-	let ended: Array<Ended<P, R>> = [];
-	const end = (entry: BatchEntry<P>, outcome: Outcome<R>) => ended.push({ entry, outcome });
+	// Batches are lists of positions in `entries`, and each outcome goes to its entry's position
+	// as its batch ends: nothing to sort or look up after the last answer.
+	const outcomes = new Array<Outcome<R>>(entries.length);
+	const fail = (position: number, error: Error) => (outcomes[position] = { index: entries[position].index, ok: false, error });
 	const size = Math.max(1, Math.floor(options.batchSize));
 	const rowError =
 		options.rowError ??
@@ -94,37 +96,27 @@ export async function runBatched<P, R>(entries: Array<BatchEntry<P>>, options: B
 				body: cause instanceof ServiceError ? cause.details.body : undefined,
 			}));
 
-	const sendBatch = async (batch: Array<BatchEntry<P>>): Promise<void> => {
+	const sendBatch = async (batch: number[]): Promise<void> => {
 		if (batch.length === 0) return;
+		const payloads = batch.map((position) => entries[position].payload);
 		let results: R[];
 		try {
-			results = await options.send(batch.map((entry) => entry.payload));
+			results = await options.send(payloads);
 		} catch (error) {
-			const diagnosis = options.diagnose(error, batch.map((entry) => entry.payload));
+			const diagnosis = options.diagnose(error, payloads);
 			if (!diagnosis) {
-				for (const entry of batch) end(entry, { index: entry.index, ok: false, error: error as Error });
+				for (const position of batch) fail(position, error as Error);
 				return;
 			}
 			if (batch.length === 1) {
 				const message = diagnosis.bad.get(0);
-				end(batch[0], {
-					index: batch[0].index,
-					ok: false,
-					error: message ? rowError(message, batch[0], error) : (error as Error),
-				});
+				fail(batch[0], message ? rowError(message, entries[batch[0]], error) : (error as Error));
 				return;
 			}
-			const named = [...diagnosis.bad.keys()].filter((position) => position >= 0 && position < batch.length);
+			const named = [...diagnosis.bad.keys()].filter((k) => k >= 0 && k < batch.length);
 			if (named.length > 0) {
-				for (const position of named) {
-					end(batch[position], {
-						index: batch[position].index,
-						ok: false,
-						error: rowError(diagnosis.bad.get(position)!, batch[position], error),
-					});
-				}
-				const rest = batch.filter((_entry, position) => !diagnosis.bad.has(position));
-				await sendBatch(rest);
+				for (const k of named) fail(batch[k], rowError(diagnosis.bad.get(k)!, entries[batch[k]], error));
+				await sendBatch(batch.filter((_position, k) => !diagnosis.bad.has(k)));
 				return;
 			}
 			const half = Math.ceil(batch.length / 2);
@@ -141,29 +133,29 @@ export async function runBatched<P, R>(entries: Array<BatchEntry<P>>, options: B
 					description: 'The rows may have been stored. Check the table before running these items again.',
 				},
 			);
-			for (const entry of batch) end(entry, { index: entry.index, ok: false, error });
+			for (const position of batch) fail(position, error);
 			return;
 		}
-		batch.forEach((entry, position) => end(entry, { index: entry.index, ok: true, value: results[position] }));
+		batch.forEach((position, k) => (outcomes[position] = { index: entries[position].index, ok: true, value: results[k] }));
 	};
 
-	await mapConcurrent(chunk(entries, size), options.concurrency, sendBatch);
+	await mapConcurrent(
+		chunk(
+			entries.map((_entry, position) => position),
+			size,
+		),
+		options.concurrency,
+		sendBatch,
+	);
 	if (options.reconcile) {
 		const resends = options.reconcileRounds ?? 2;
 		for (let round = 0; ; round++) {
-			const again = await reconcileAmbiguous(ended, options, round < resends);
+			const again = await reconcileAmbiguous(entries, outcomes, options, round < resends);
 			if (!again.length) break;
-			const resent = new Set(again);
-			ended = ended.filter(({ entry }) => !resent.has(entry));
 			await mapConcurrent(chunk(again, size), options.concurrency, sendBatch);
 		}
 	}
-	return ended.map(({ outcome }) => outcome).sort((a, b) => a.index - b.index);
-}
-
-interface Ended<P, R> {
-	entry: BatchEntry<P>;
-	outcome: Outcome<R>;
+	return outcomes;
 }
 
 function withDescription(error: ServiceError, description: string, ambiguous: boolean): ServiceError {
@@ -172,40 +164,49 @@ function withDescription(error: ServiceError, description: string, ambiguous: bo
 
 /**
  * Looks up the entries whose write failed ambiguously (`options.reconcile`): the ones the
- * service holds become successes in place. Returns the ones it surely does not hold, to be
- * sent again — or, when `resend` is false, fails them saying they were not stored. When the
- * look-up itself fails, the ambiguous errors stay and say so.
+ * service holds become successes in place. Returns the positions of the ones it surely does not
+ * hold, to be sent again — or, when `resend` is false, fails them saying they were not stored.
+ * When the look-up itself fails, the ambiguous errors stay and say so.
  */
-async function reconcileAmbiguous<P, R>(ended: Array<Ended<P, R>>, options: BatchOptions<P, R>, resend: boolean): Promise<Array<BatchEntry<P>>> {
-	const unsure = ended.filter(({ outcome }) => !outcome.ok && isAmbiguous(outcome.error));
+async function reconcileAmbiguous<P, R>(
+	entries: Array<BatchEntry<P>>,
+	outcomes: Array<Outcome<R>>,
+	options: BatchOptions<P, R>,
+	resend: boolean,
+): Promise<number[]> {
+	const unsure: number[] = [];
+	outcomes.forEach((outcome, position) => {
+		if (!outcome.ok && isAmbiguous(outcome.error)) unsure.push(position);
+	});
 	if (!unsure.length) return [];
 	await sleep(options.reconcileDelayMs ?? 1000);
-	const errorOf = (slot: Ended<P, R>) => (slot.outcome as { error: unknown }).error as ServiceError;
+	const errorOf = (position: number) => (outcomes[position] as { error: unknown }).error as ServiceError;
+	const fail = (position: number, description: string, ambiguous: boolean) =>
+		(outcomes[position] = { index: entries[position].index, ok: false, error: withDescription(errorOf(position), description, ambiguous) });
 	let found: Array<R | undefined>;
 	try {
-		found = await options.reconcile!(unsure.map(({ entry }) => entry.payload));
+		found = await options.reconcile!(unsure.map((position) => entries[position].payload));
 	} catch (error) {
-		for (const slot of unsure) {
-			const original = errorOf(slot);
-			const description = `${original.details.description ?? ''} Reading back to find out failed too: ${(error as Error).message}`.trim();
-			slot.outcome = { index: slot.entry.index, ok: false, error: withDescription(original, description, true) };
+		for (const position of unsure) {
+			fail(position, `${errorOf(position).details.description ?? ''} Reading back to find out failed too: ${(error as Error).message}`.trim(), true);
 		}
 		return [];
 	}
-	const again: Array<BatchEntry<P>> = [];
-	unsure.forEach((slot, k) => {
+	const again: number[] = [];
+	unsure.forEach((position, k) => {
 		const stored = found[k];
-		if (stored !== undefined) slot.outcome = { index: slot.entry.index, ok: true, value: stored };
-		else if (resend) again.push(slot.entry);
+		if (stored !== undefined) outcomes[position] = { index: entries[position].index, ok: true, value: stored };
+		else if (resend) again.push(position);
 		else {
-			const description =
-				'It was NOT stored: reading back after the failure found no trace of it, and it was not sent yet again. Run this item again.';
-			slot.outcome = { index: slot.entry.index, ok: false, error: withDescription(errorOf(slot), description, false) };
+			fail(
+				position,
+				'It was NOT stored: reading back after the failure found no trace of it, and it was not sent yet again. Run this item again.',
+				false,
+			);
 		}
 	});
 	return again;
 }
-
 
 /** A write bound for one table (or any other group that has its own endpoint). */
 export interface TableWrite<P> {
@@ -215,12 +216,13 @@ export interface TableWrite<P> {
 
 /**
  * `runBatched` for writes that may target several tables: one batch stream per table,
- * items that failed their preparation (an Error) left out. Returns the outcomes by item index.
+ * items that failed their preparation (an Error) left out. Returns the outcomes by item index
+ * (none at the index of such an item).
  */
 export async function runBatchedByTable<P, R>(
 	prepared: Array<TableWrite<P> | Error>,
 	options: (tableId: string) => BatchOptions<P, R>,
-): Promise<Map<number, Outcome<R>>> {
+): Promise<Array<Outcome<R> | undefined>> {
 	const byTable = new Map<string, Array<BatchEntry<P>>>();
 	prepared.forEach((write, index) => {
 		if (write instanceof Error) return;
@@ -228,9 +230,9 @@ export async function runBatchedByTable<P, R>(
 		list.push({ index, payload: write.payload });
 		byTable.set(write.tableId, list);
 	});
-	const outcomes = new Map<number, Outcome<R>>();
+	const outcomes = new Array<Outcome<R> | undefined>(prepared.length);
 	for (const [tableId, entries] of byTable) {
-		for (const outcome of await runBatched(entries, options(tableId))) outcomes.set(outcome.index, outcome);
+		for (const outcome of await runBatched(entries, options(tableId))) outcomes[outcome.index] = outcome;
 	}
 	return outcomes;
 }

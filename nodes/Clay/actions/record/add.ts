@@ -146,7 +146,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			results.push(write);
 			continue;
 		}
-		const outcome = outcomes.get(i)!;
+		const outcome = outcomes[i]!;
 		if (!outcome.ok) results.push(outcome.error);
 		else if (outcome.value instanceof Output) results.push(outcome.value.json);
 		else results.push((await schemas.get(write.tableId)).output(outcome.value, simplify));

@@ -39,7 +39,7 @@ export async function writeRecordsByTable<P extends { id: string }, R>(
 	ctx: IExecuteFunctions,
 	prepared: Array<RecordWrite<P> | Error>,
 	send: (tableId: string, payloads: P[]) => Promise<R[]>,
-): Promise<Map<number, Outcome<R>>> {
+): Promise<Array<Outcome<R> | undefined>> {
 	const { batchSize, concurrency } = batchSettings(ctx);
 	return await runBatchedByTable(prepared, (tableId) => ({
 		batchSize,

@@ -126,7 +126,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const accepted = new Map<number, Write>();
 	const results: ItemResult[] = prepared.map((write, i) => {
 		if (write instanceof Error) return write;
-		const outcome = outcomes.get(i)!;
+		const outcome = outcomes[i]!;
 		if (!outcome.ok) return outcome.error;
 		accepted.set(i, write);
 		return {};

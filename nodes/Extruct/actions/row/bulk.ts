@@ -112,7 +112,7 @@ export async function writeRowsByTable<P, R, T>(
 	}));
 	return prepared.map((write, i) => {
 		if (write instanceof Error) return write;
-		const outcome = outcomes.get(i)!;
+		const outcome = outcomes[i]!;
 		return outcome.ok ? output(outcome.value, write) : outcome.error;
 	});
 }
@@ -155,23 +155,27 @@ export async function writeAndOutput<P>(
 	const run = ctx.getNodeParameter('run', 0, false) as boolean;
 	const wait = run && (ctx.getNodeParameter('wait', 0, false) as boolean);
 	const output = (row: Row) => (simplify ? simplifyRow(row, WRITE_ID_KEY) : rowOutput(withoutWriteId(row), false));
-	// Without waiting, a batch's rows are turned into output as soon as its answer is in, while
-	// the other batches are still on their way (instead of all of them after the last answer),
-	// and the answer's rows are not kept.
-	const written = await writeRowsByTable<P, Row | Output, { tableId: string; row: Row | Output }>(
+	if (!wait) {
+		// A batch's rows are turned into output as soon as its answer is in, while the other
+		// batches are still on their way (instead of all of them after the last answer), and the
+		// answer's rows are not kept.
+		return await writeRowsByTable<P, Row | Output, IDataObject>(
+			ctx,
+			prepared,
+			async (tableId, payloads) => outputNow(await send(tableId, payloads, run), output),
+			(row) => (row instanceof Output ? row.json : output(row)),
+			reconcile,
+		);
+	}
+	const written = await writeRowsByTable(
 		ctx,
 		prepared,
-		async (tableId, payloads) => {
-			const rows = await send(tableId, payloads, run);
-			return wait ? rows : outputNow(rows, output);
-		},
+		async (tableId, payloads) => await send(tableId, payloads, run),
 		(row, write) => ({ tableId: write.tableId, row }),
 		reconcile,
 	);
-	const rows = wait
-		? await waitForWrittenRows(ctx, written as Array<{ tableId: string; row: Row } | Error>, waitTiming(ctx, 0))
-		: written.map((entry) => (entry instanceof Error ? entry : entry.row));
-	return rows.map((row) => (row instanceof Error ? row : row instanceof Output ? row.json : output(row)));
+	const rows = await waitForWrittenRows(ctx, written, waitTiming(ctx, 0));
+	return rows.map((row) => (row instanceof Error ? row : output(row)));
 }
 
 /** A row's output, computed as its batch's answer came in. */
