@@ -4,6 +4,7 @@
  * output — paired to their items, error items under "Continue On Fail", or the first
  * error (naming its item) otherwise. Secrets are removed from every message here.
  */
+import { sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { toNodeError } from './errors';
@@ -74,6 +75,90 @@ export async function prepareEachAsync<T>(
 		try {
 			const value = fn(i);
 			prepared.push(value instanceof Promise ? await value : value);
+		} catch (error) {
+			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, i);
+			prepared.push(error as Error);
+		}
+	}
+	return prepared;
+}
+
+/** How `prepareWithTable` prepares one item, in two steps around its table's read. */
+export interface TableSteps<S, A, T> {
+	/** The item's table. */
+	table(itemIndex: number): string;
+	/** What needs nothing of the table; `needsTable` false when the second step won't use it. */
+	start(itemIndex: number, tableId: string): { value: A; needsTable: boolean };
+	/** Reads what the items of a table share (its columns, its schema): once per table. */
+	read(tableId: string): Promise<S>;
+	/** The rest, with the table's data (`undefined` when the first step did not need it). */
+	finish(itemIndex: number, tableId: string, started: A, table: S | undefined): T;
+}
+
+/** Turns of the event loop right after a table's read starts, then one every few ms while it travels. */
+const FIRST_TURNS = 2;
+const TURN_EVERY_MS = 4;
+
+type Settled<S> = { ok: true; value: S } | { ok: false; error: Error };
+
+/**
+ * `prepareEach` for items that need a read of their table (its columns, its schema) before they
+ * are complete: the first table's read is sent before anything else, and the first step of every
+ * item is done while it travels; then each item is finished with its table's data. As with
+ * `prepareEach`, every item is prepared before anything is written, and with "Continue On Fail"
+ * off the first bad item (by index) stops the execution.
+ */
+export async function prepareWithTable<S, A, T>(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	steps: TableSteps<S, A, T>,
+): Promise<Array<T | Error>> {
+	const reads = new Map<string, Promise<Settled<S>>>();
+	let inFlight = 0;
+	let turns = 0;
+	let lastTurn = 0;
+	const settle = (settled: Settled<S>) => {
+		inFlight--;
+		return settled;
+	};
+	const started: Array<{ tableId: string; value: A; needsTable: boolean } | Error> = [];
+	for (let i = 0; i < items.length; i++) {
+		// While a read is on its way, the event loop gets a turn now and then: the request must get
+		// the chance to leave (n8n's HTTP helper takes a few turns to send it), and these items are
+		// done while it travels instead of after its answer.
+		if (inFlight > 0 && (turns < FIRST_TURNS || Date.now() - lastTurn >= TURN_EVERY_MS)) {
+			await sleep(0);
+			turns++;
+			lastTurn = Date.now();
+		}
+		try {
+			const tableId = steps.table(i);
+			const first = steps.start(i, tableId);
+			started.push({ tableId, ...first });
+			if (!first.needsTable || reads.has(tableId)) continue;
+			inFlight++;
+			reads.set(
+				tableId,
+				steps.read(tableId).then(
+					(value) => settle({ ok: true, value }),
+					(error: Error) => settle({ ok: false, error }),
+				),
+			);
+		} catch (error) {
+			started.push(error as Error);
+		}
+	}
+	const tables = new Map<string, Settled<S>>();
+	for (const [tableId, read] of reads) tables.set(tableId, await read);
+
+	const prepared: Array<T | Error> = [];
+	for (let i = 0; i < items.length; i++) {
+		const first = started[i];
+		try {
+			if (first instanceof Error) throw first;
+			const table = first.needsTable ? tables.get(first.tableId)! : undefined;
+			if (table && !table.ok) throw table.error;
+			prepared.push(steps.finish(i, first.tableId, first.value, table?.value));
 		} catch (error) {
 			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, i);
 			prepared.push(error as Error);

@@ -98,6 +98,38 @@ describe('Extruct Row → Add', () => {
 		expect(fx.sandbox.runs.some((run) => run.tableId === table.id)).toBe(true);
 	});
 
+	test('without Continue On Fail, the first bad item by index stops the node before anything is written, whether its parameters or its fields are wrong', async () => {
+		const table = fx.sandbox.seedTable({ name: 'First bad', kind: 'company' });
+		const withMeta = addRows(table.id, { options: { metadata: '={{ $json.meta }}' } });
+		const fieldsFirst = await fx.run(withMeta, [{ input: 'a.example', meta: '{}' }, { website: 'b.example', meta: '{}' }, { input: 'c.example', meta: '{"x": ' }], false);
+		expect(fieldsFirst.error?.message).toMatch(/^Item 1: none of its fields/);
+		const metaFirst = await fx.run(withMeta, [{ input: 'a.example', meta: '{}' }, { input: 'b.example', meta: '{"x": ' }, { website: 'c.example', meta: '{}' }], false);
+		expect(metaFirst.error?.message).toMatch(/^Item 1: "Metadata \(JSON\)" is not valid JSON/);
+		expect(fx.sandbox.server.requests('POST')).toHaveLength(0);
+		expect(fx.sandbox.tables.get(table.id)!.rows).toHaveLength(0);
+	});
+
+	test("the table's columns are read once per execution for Map Automatically, and not at all for Map Each Column", async () => {
+		const table = fx.sandbox.seedTable({ name: 'Reads', kind: 'company' });
+		const items = Array.from({ length: 600 }, (_, i) => ({ input: `https://reads-${i}.example` }));
+		const auto = await fx.run(addRows(table.id, { options: { batchSize: 100 } }), items);
+		expect(auto.json).toHaveLength(600);
+		const reads = () => fx.sandbox.server.requests('GET').filter((request) => request.path === `/v1/tables/${table.id}`);
+		expect(reads()).toHaveLength(1);
+		fx.sandbox.server.clearLog();
+		const mapped = await fx.run(addRows(table.id, { columns: { mappingMode: 'defineBelow', value: { input: '={{ $json.input }}' } } }), items.slice(0, 3));
+		expect(mapped.json.map((json) => json.input)).toEqual(items.slice(0, 3).map((item) => item.input));
+		expect(reads()).toHaveLength(0);
+	});
+
+	test('a table that cannot be read fails every item with its error, after one read and no write', async () => {
+		const result = await fx.run(addRows('00000000-0000-4000-8000-000000000000'), [{ input: 'a.example' }, { input: 'b.example' }], true);
+		expect(result.json.map((json) => json.error)).toEqual([expect.stringMatching(/^Item 0: /), expect.stringMatching(/^Item 1: /)]);
+		expect(String(result.json[1].error)).toBe(String(result.json[0].error).replace('Item 0', 'Item 1'));
+		expect(fx.sandbox.server.requests('GET')).toHaveLength(1);
+		expect(fx.sandbox.server.requests('POST')).toHaveLength(0);
+	});
+
 	test('a bad Metadata JSON is an item error naming the parameter', async () => {
 		const table = fx.sandbox.seedTable({ name: 'Meta', kind: 'company' });
 		const result = await fx.run(addRows(table.id, { options: { metadata: '{"a": ' } }), [{ input: 'x.example' }], true);

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { prepareEachAsync } from '../../../shared/execute';
+import { prepareWithTable } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { itemParameter } from '../../../shared/parameters';
 import { stableHash } from '../../../shared/hash';
@@ -70,10 +70,18 @@ export const description: INodeProperties[] = [
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-/** `r_` + 20 random characters: unique enough for client-chosen ids (about 119 bits). */
+const FIVE_CHARACTERS = ID_ALPHABET.length ** 5;
+
+/** `r_` + 20 random characters: unique enough for client-chosen ids (about 119 bits); five from each draw. */
 function generatedId(): string {
 	let id = 'r_';
-	for (let i = 0; i < 20; i++) id += ID_ALPHABET[Math.floor(Math.random() * ID_ALPHABET.length)];
+	for (let draw = 0; draw < 4; draw++) {
+		let n = Math.floor(Math.random() * FIVE_CHARACTERS);
+		for (let k = 0; k < 5; k++) {
+			id += ID_ALPHABET[n % ID_ALPHABET.length];
+			n = Math.floor(n / ID_ALPHABET.length);
+		}
+	}
 	return id;
 }
 
@@ -83,41 +91,49 @@ export function keyedId(table: string, key: unknown): string {
 	return `r_${stableHash(`${table}\u0000${text}`)}`;
 }
 
-function recordIdFor(ctx: IExecuteFunctions, itemIndex: number, schema: TableSchema, cells: IDataObject): string {
+/** The record ID when it needs nothing of the table; for "From a Key Column", the column it comes from. */
+function startRecordId(ctx: IExecuteFunctions, itemIndex: number): { id: string } | { keyField: string } {
 	const mode = itemParameter<string>(ctx, 'recordIdMode', itemIndex, 'generate');
 	if (mode === 'custom') {
 		const id = String(itemParameter(ctx, 'recordId', itemIndex, '') ?? '').trim();
 		if (!id) throw new Error(`Item ${itemIndex}: "Custom Record ID" is empty`);
-		return id;
+		return { id };
 	}
 	if (mode === 'key') {
-		const key = String(itemParameter(ctx, 'keyField', itemIndex, '') ?? '').trim();
-		if (!key) throw new Error(`Item ${itemIndex}: choose a "Key Column"`);
-		const field = schema.resolve(key);
-		if (!field) throw new Error(`Item ${itemIndex}: the key column \`${key}\` is not a column of ${schema.describe()}; its columns are: ${schema.fieldNames()}`);
-		const value = cells[field.id];
-		if (value === undefined || value === null || (typeof value === 'string' && !value.trim())) {
-			throw new Error(`Item ${itemIndex}: the key column \`${field.name}\` has no value, so no record ID can be derived from it`);
-		}
-		return keyedId(schema.id, value);
+		const keyField = String(itemParameter(ctx, 'keyField', itemIndex, '') ?? '').trim();
+		if (!keyField) throw new Error(`Item ${itemIndex}: choose a "Key Column"`);
+		return { keyField };
 	}
-	return generatedId();
+	return { id: generatedId() };
+}
+
+/** The record ID derived from the value of the key column in the record's cells. */
+function keyedRecordId(itemIndex: number, schema: TableSchema, cells: IDataObject, key: string): string {
+	const field = schema.resolve(key);
+	if (!field) throw new Error(`Item ${itemIndex}: the key column \`${key}\` is not a column of ${schema.describe()}; its columns are: ${schema.fieldNames()}`);
+	const value = cells[field.id];
+	if (value === undefined || value === null || (typeof value === 'string' && !value.trim())) {
+		throw new Error(`Item ${itemIndex}: the key column \`${field.name}\` has no value, so no record ID can be derived from it`);
+	}
+	return keyedId(schema.id, value);
 }
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	const schemas = new Schemas(this);
 	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
 
-	const record = (i: number, table: string, schema: TableSchema) => {
-		const ignoreUnknown = itemParameter<boolean>(this, 'options.ignoreUnknown', i, false) === true;
-		const cells = readCells(this, items[i], i, schema, ignoreUnknown);
-		return { tableId: table, payload: { id: recordIdFor(this, i, schema, cells), cells } };
-	};
-	const prepared = await prepareEachAsync(this, items, (i) => {
-		const table = tableId(this, i);
-		// no promise (no turn of the event loop) once the table's schema is known
-		const schema = schemas.loaded(table);
-		return schema ? record(i, table, schema) : schemas.get(table).then((read) => record(i, table, read));
+	const prepared = await prepareWithTable(this, items, {
+		table: (i) => tableId(this, i),
+		start: (i) => {
+			const ignoreUnknown = itemParameter<boolean>(this, 'options.ignoreUnknown', i, false) === true;
+			return { value: { ignoreUnknown, recordId: startRecordId(this, i) }, needsTable: true };
+		},
+		read: async (table) => await schemas.get(table),
+		finish: (i, table, { ignoreUnknown, recordId }, schema) => {
+			const cells = readCells(this, items[i], i, schema!, ignoreUnknown);
+			const id = 'id' in recordId ? recordId.id : keyedRecordId(i, schema!, cells, recordId.keyField);
+			return { tableId: table, payload: { id, cells } };
+		},
 	});
 
 	// A batch's records are turned into output as soon as its answer is in, while the other

@@ -1,11 +1,11 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { prepareEachAsync } from '../../../shared/execute';
+import { prepareWithTable } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
 import { tableId, tableLocator } from '../common';
 import { findByWriteId, writeAndOutput, writeIds, writeOptions, WRITE_ID_KEY } from './bulk';
-import { ColumnKeys, readMetadata, readRowValues, rowValuesProperty } from './values';
+import { columnKeys, mapsAutomatically, readMetadata, rowMapper, rowValues, rowValuesProperty } from './values';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -19,19 +19,16 @@ export const description: INodeProperties[] = [
  * by their id as added, and sends only the others again.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
-	const keys = new ColumnKeys(this);
 	const writeId = writeIds();
-
-	const row = (i: number, table: string, data: IDataObject) => {
-		const metadata = readMetadata(this, i);
-		const id = writeId(i);
-		return { tableId: table, payload: { data, metadata: metadata ? { ...metadata, [WRITE_ID_KEY]: id } : { [WRITE_ID_KEY]: id } } };
-	};
-	const prepared = await prepareEachAsync(this, items, (i) => {
-		const table = tableId(this, i);
-		// no promise (no turn of the event loop) once the table's columns are known
-		const data = readRowValues(this, items[i], i, table, keys);
-		return data instanceof Promise ? data.then((read) => row(i, table, read)) : row(i, table, data);
+	const prepared = await prepareWithTable(this, items, {
+		table: (i) => tableId(this, i),
+		start: (i) => {
+			const mapper = rowMapper(this, i);
+			const metadata = { ...readMetadata(this, i), [WRITE_ID_KEY]: writeId(i) };
+			return { value: { mapper, metadata }, needsTable: mapsAutomatically(mapper) };
+		},
+		read: async (table) => await columnKeys(this, table),
+		finish: (i, table, { mapper, metadata }, keys) => ({ tableId: table, payload: { data: rowValues(mapper, items[i], i, keys), metadata } }),
 	});
 
 	return await writeAndOutput(

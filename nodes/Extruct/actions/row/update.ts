@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { prepareEachAsync } from '../../../shared/execute';
+import { prepareWithTable } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
 import { tableId, tableLocator } from '../common';
 import { writeAndOutput, writeOptions } from './bulk';
-import { ColumnKeys, readMetadata, readRowValues, rowValuesProperty } from './values';
+import { columnKeys, mapsAutomatically, readMetadata, rowMapper, rowValues, rowValuesProperty } from './values';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -22,15 +22,19 @@ export const description: INodeProperties[] = [
 ];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
-	const keys = new ColumnKeys(this);
-
-	const prepared = await prepareEachAsync(this, items, async (i) => {
-		const table = tableId(this, i);
-		const id = String(this.getNodeParameter('rowId', i, '') ?? '').trim();
-		if (!id) throw new Error(`Item ${i}: "Row ID" is empty`);
-		const data = await readRowValues(this, items[i], i, table, keys, ['id']);
-		const metadata = readMetadata(this, i);
-		return { tableId: table, payload: metadata ? { id, data, metadata } : { id, data } };
+	const prepared = await prepareWithTable(this, items, {
+		table: (i) => tableId(this, i),
+		start: (i) => {
+			const id = String(this.getNodeParameter('rowId', i, '') ?? '').trim();
+			if (!id) throw new Error(`Item ${i}: "Row ID" is empty`);
+			const mapper = rowMapper(this, i);
+			return { value: { id, mapper, metadata: readMetadata(this, i) }, needsTable: mapsAutomatically(mapper) };
+		},
+		read: async (table) => await columnKeys(this, table),
+		finish: (i, table, { id, mapper, metadata }, keys) => {
+			const data = rowValues(mapper, items[i], i, keys, ['id']);
+			return { tableId: table, payload: metadata ? { id, data, metadata } : { id, data } };
+		},
 	});
 
 	return await writeAndOutput(this, prepared, async (table, rows, run) => await api.updateRows(this, table, rows, run));

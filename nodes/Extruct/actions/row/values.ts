@@ -39,57 +39,44 @@ export const metadataOption: INodeProperties = {
 const metadataSchema = z.record(z.unknown(), { invalid_type_error: 'must be a JSON object' });
 
 /**
- * Column keys of each table, for "Map Automatically": read from the table once per
+ * The column keys of a table, for "Map Automatically": read from the table once per
  * execution (not from the mapper's saved schema, which goes stale when columns are added).
  */
-export class ColumnKeys {
-	private cache = new Map<string, Promise<Set<string>>>();
-	private read = new Map<string, Set<string>>();
+export async function columnKeys(ctx: IExecuteFunctions, tableId: string): Promise<Set<string>> {
+	const table = await api.getTable(ctx, tableId);
+	return new Set(table.columns.map((column) => column.config.key));
+}
 
-	constructor(private readonly ctx: IExecuteFunctions) {}
+/** The item's Columns parameter: its mapping mode, and the values when they are defined below. */
+export function rowMapper(ctx: IExecuteFunctions, itemIndex: number): ResourceMapperValue {
+	return itemParameter<ResourceMapperValue>(ctx, 'columns', itemIndex);
+}
 
-	async get(tableId: string): Promise<Set<string>> {
-		let keys = this.cache.get(tableId);
-		if (!keys) {
-			keys = api.getTable(this.ctx, tableId).then((table) => {
-				const known = new Set(table.columns.map((column) => column.config.key));
-				this.read.set(tableId, known);
-				return known;
-			});
-			this.cache.set(tableId, keys);
-		}
-		return await keys;
-	}
-
-	/** The keys, when they were read already. */
-	loaded(tableId: string): Set<string> | undefined {
-		return this.read.get(tableId);
-	}
+/** Whether the row values come from the item's fields, which needs the table's column keys. */
+export function mapsAutomatically(mapper: ResourceMapperValue): boolean {
+	return mapper.mappingMode !== 'defineBelow';
 }
 
 /**
- * The `data` object of an item's row; `exclude` lists item fields that are not values (e.g. the
- * row id). Answers at once (no promise) once the table's column keys were read.
+ * The `data` object of an item's row: the values defined below, or (Map Automatically) the
+ * item's fields that are column keys (`known`); `exclude` lists item fields that are not values
+ * (e.g. the row id).
  */
-export function readRowValues(
-	ctx: IExecuteFunctions,
+export function rowValues(
+	mapper: ResourceMapperValue,
 	item: INodeExecutionData,
 	itemIndex: number,
-	tableId: string,
-	keys: ColumnKeys,
+	known: Set<string> | undefined,
 	exclude: string[] = [],
-): IDataObject | Promise<IDataObject> {
-	const mapper = itemParameter<ResourceMapperValue>(ctx, 'columns', itemIndex);
-	if (mapper.mappingMode === 'defineBelow') {
+): IDataObject {
+	if (!mapsAutomatically(mapper)) {
 		const data: IDataObject = {};
 		for (const [key, value] of Object.entries(mapper.value ?? {})) {
 			if (value !== undefined && value !== null && value !== '') data[key] = value as IDataObject[string];
 		}
 		return data;
 	}
-	const known = keys.loaded(tableId);
-	if (known) return mapItem(item, itemIndex, known, exclude);
-	return keys.get(tableId).then((read) => mapItem(item, itemIndex, read, exclude));
+	return mapItem(item, itemIndex, known ?? new Set(), exclude);
 }
 
 /** "Map Automatically": the item's fields that are column keys. */
