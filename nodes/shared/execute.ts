@@ -97,7 +97,7 @@ export interface TableSteps<S, A, T> {
 
 /** Turns of the event loop right after a table's read starts, then one every few ms while it travels. */
 const FIRST_TURNS = 2;
-const TURN_EVERY_MS = 4;
+const TURN_EVERY_MS = 8;
 
 type Settled<S> = { ok: true; value: S } | { ok: false; error: Error };
 
@@ -121,7 +121,9 @@ export async function prepareWithTable<S, A, T>(
 		inFlight--;
 		return settled;
 	};
-	const started: Array<{ tableId: string; value: A; needsTable: boolean } | Error> = [];
+	// per item: its table and its first step (parallel lists: no object per item to hold both)
+	const tableIds: string[] = new Array(items.length);
+	const started: Array<{ value: A; needsTable: boolean } | Error> = new Array(items.length);
 	for (let i = 0; i < items.length; i++) {
 		// While a read is on its way, the event loop gets a turn now and then: the request must get
 		// the chance to leave (n8n's HTTP helper takes a few turns to send it), and these items are
@@ -132,9 +134,8 @@ export async function prepareWithTable<S, A, T>(
 			lastTurn = Date.now();
 		}
 		try {
-			const tableId = steps.table(i);
-			const first = steps.start(i, tableId);
-			started.push({ tableId, ...first });
+			const tableId = (tableIds[i] = steps.table(i));
+			const first = (started[i] = steps.start(i, tableId));
 			if (!first.needsTable || reads.has(tableId)) continue;
 			inFlight++;
 			reads.set(
@@ -145,23 +146,23 @@ export async function prepareWithTable<S, A, T>(
 				),
 			);
 		} catch (error) {
-			started.push(error as Error);
+			started[i] = error as Error;
 		}
 	}
 	const tables = new Map<string, Settled<S>>();
 	for (const [tableId, read] of reads) tables.set(tableId, await read);
 
-	const prepared: Array<T | Error> = [];
+	const prepared: Array<T | Error> = new Array(items.length);
 	for (let i = 0; i < items.length; i++) {
 		const first = started[i];
 		try {
 			if (first instanceof Error) throw first;
-			const table = first.needsTable ? tables.get(first.tableId)! : undefined;
+			const table = first.needsTable ? tables.get(tableIds[i])! : undefined;
 			if (table && !table.ok) throw table.error;
-			prepared.push(steps.finish(i, first.tableId, first.value, table?.value));
+			prepared[i] = steps.finish(i, tableIds[i], first.value, table?.value);
 		} catch (error) {
 			if (!ctx.continueOnFail()) throw toNodeError(ctx.getNode(), error, i);
-			prepared.push(error as Error);
+			prepared[i] = error as Error;
 		}
 	}
 	return prepared;

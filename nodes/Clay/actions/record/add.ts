@@ -70,19 +70,25 @@ export const description: INodeProperties[] = [
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 
-const FIVE_CHARACTERS = ID_ALPHABET.length ** 5;
+const ID_CODES = Array.from(ID_ALPHABET, (character) => character.charCodeAt(0));
+const FIVE_CHARACTERS = ID_CODES.length ** 5;
 
-/** `r_` + 20 random characters: unique enough for client-chosen ids (about 119 bits); five from each draw. */
+/**
+ * `r_` + 20 random characters: unique enough for client-chosen ids (about 119 bits). Five come
+ * from each draw, and the string is made once (not a new string per character, 10,000 times over).
+ */
 function generatedId(): string {
-	let id = 'r_';
+	const codes = new Array<number>(22);
+	codes[0] = 114; // r
+	codes[1] = 95; // _
 	for (let draw = 0; draw < 4; draw++) {
 		let n = Math.floor(Math.random() * FIVE_CHARACTERS);
 		for (let k = 0; k < 5; k++) {
-			id += ID_ALPHABET[n % ID_ALPHABET.length];
-			n = Math.floor(n / ID_ALPHABET.length);
+			codes[2 + draw * 5 + k] = ID_CODES[n % ID_CODES.length];
+			n = Math.floor(n / ID_CODES.length);
 		}
 	}
-	return id;
+	return String.fromCharCode(...codes);
 }
 
 /** `r_` + a stable hash of the table and the key value: the same key gives the same record. */

@@ -60,7 +60,9 @@ export function readCells(
 	const source: IDataObject = auto ? item.json : ((mapper.value ?? {}) as IDataObject);
 	const cells: IDataObject = {};
 	const unknown: string[] = [];
-	for (const [key, value] of Object.entries(source)) {
+	for (const key in source) {
+		if (!Object.prototype.hasOwnProperty.call(source, key)) continue;
+		const value = source[key];
 		// Map Each Column lists every column: the ones left empty are not sent
 		if (!auto && (value === undefined || value === null || value === '')) continue;
 		const field = schema.resolve(key);
