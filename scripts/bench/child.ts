@@ -22,7 +22,7 @@ import { Clay } from '../../nodes/Clay/Clay.node';
 import { Extruct } from '../../nodes/Extruct/Extruct.node';
 import { JustPaid } from '../../nodes/JustPaid/JustPaid.node';
 import { Harness } from '../../test/harness/n8n';
-import { PassThrough, PerItemHttp } from './baseline';
+import { HelperFloor, PassThrough, PerItemHttp } from './baseline';
 import { startProfile } from './profile';
 
 /** What the parent asks a child to run. */
@@ -130,7 +130,7 @@ export function makeItems(spec: CaseRequest['items']): IDataObject[] {
 
 export async function runCase(request: CaseRequest): Promise<CaseReport> {
 	const harness = new Harness({
-		nodes: [new Extruct(), new Clay(), new JustPaid(), new PerItemHttp(), new PassThrough()],
+		nodes: [new Extruct(), new Clay(), new JustPaid(), new PerItemHttp(), new PassThrough(), new HelperFloor()],
 		credentials: [new ExtructApi(), new ClayApi(), new JustPaidApi()],
 		data: request.credentials,
 	});
@@ -166,9 +166,12 @@ export async function runCase(request: CaseRequest): Promise<CaseReport> {
 	const cpuSampler = request.sampleCpu ? setInterval(sample, 100) : undefined;
 	const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
 	const startedAt = Date.now();
+	(globalThis as any).__startedAt = startedAt;
 	const started = performance.now();
 	const result = await execute(harness, request, request.parameters, items, request.continueOnFail ?? true);
 	const wallMs = performance.now() - started;
+	if (process.env.BENCH_TRACE) console.log('MARKS', JSON.stringify(((globalThis as any).__marks ?? []).slice(-6).map(([n, t]: [string, number]) => [n, Math.round(t > 1e12 ? t - startedAt : t)])));
+	if (process.env.BENCH_TRACE) console.log('TRACE', JSON.stringify(((globalThis as any).__trace ?? []).map(([a, b]: number[]) => [a - startedAt, b - startedAt])));
 	const used = process.cpuUsage(cpu);
 	if (profiler) await profiler.stop(path.join(process.env.BENCH_PROFILE!, `child-${request.node}-${process.pid}.cpuprofile`));
 	clearInterval(sampler);

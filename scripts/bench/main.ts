@@ -191,6 +191,37 @@ async function extructBaseline(sb: Sandboxes, count: number, problems: string[])
 	return { label: 'Extruct, one request per item', items: count, measured, concurrency: CONCURRENCY };
 }
 
+/**
+ * The same 50 batches through n8n's HTTP helper and nothing else (scripts/bench/baseline.ts,
+ * HelperFloor): what any node using the helper pays per request, against the same ideal.
+ */
+async function helperFloor(sb: Sandboxes, service: 'extruct' | 'clay', count: number, problems: string[], name: string): Promise<ThroughputRow> {
+	const extruct = service === 'extruct';
+	const tableId = extruct ? sb.extruct.seedTable({ name: `Bench ${name}`, kind: 'company' }).id : clayTable(sb.clay, `Bench ${name}`).id;
+	const warmId = extruct ? sb.extruct.seedTable({ name: `Warm-up ${name}`, kind: 'company' }).id : clayTable(sb.clay, `Warm-up ${name}`).id;
+	const parameters = (id: string) => ({
+		credentialType: extruct ? 'extructApi' : 'clayApi',
+		url: extruct ? `${sb.extruct.url}/v1/tables/${id}/rows` : `${sb.clay.url}/v3/tables/${id}/records`,
+		kind: service,
+		fieldIds: extruct ? {} : { Name: sb.clay.fieldId(id, 'Name'), Email: sb.clay.fieldId(id, 'Email') },
+		batchSize: 200,
+		concurrency: CONCURRENCY,
+	});
+	const server = extruct ? sb.extruct.server : sb.clay.server;
+	const measured = await measure(name, server, {
+		node: 'helperFloor',
+		parameters: parameters(tableId),
+		credentials: sb.credentials,
+		items: { kind: service, count },
+		warmup: { parameters: parameters(warmId), count: WARMUP },
+	});
+	const stored = extruct ? sb.extruct.tables.get(tableId)!.rows.length : sb.clay.tables.get(tableId)!.records.size;
+	check(stored === count && !measured.report.executionError, `${name}: the table holds ${stored} rows, expected ${count} (${measured.report.executionError ?? ''})`, problems);
+	for (const id of [tableId, warmId]) (extruct ? sb.extruct.tables : sb.clay.tables).delete(id);
+	const label = `${extruct ? 'Extruct' : 'Clay'}: the same batches, n8n's HTTP helper alone`;
+	return { label, items: count, measured, concurrency: CONCURRENCY };
+}
+
 function verifyExtruct(sandbox: ExtructSandbox, tableId: string, count: number, measured: Measured, name: string, problems: string[]): void {
 	const inputs = sandbox.tables.get(tableId)!.rows.map((row) => row.data.input.value);
 	check(inputs.length === count && new Set(inputs).size === count, `${name}: the table holds ${inputs.length} rows (${new Set(inputs).size} distinct), expected ${count}`, problems);
@@ -410,6 +441,7 @@ export async function main(args: string[]): Promise<number> {
 			say('… Extruct: bulk, then one request per item');
 			const bulk = await medianOf(options.runs, async (k) => await extructAdd(sb, options.rows, problems, `extruct-bulk-${k + 1}`));
 			throughput.push(bulk);
+			throughput.push(await medianOf(options.runs, async (k) => await helperFloor(sb, 'extruct', options.rows, problems, `extruct-floor-${k + 1}`)));
 			if (!options.noBaseline) {
 				const base = await extructBaseline(sb, options.rows, problems);
 				throughput.push(base);
@@ -420,6 +452,7 @@ export async function main(args: string[]): Promise<number> {
 			say('… Clay: bulk, then one request per item');
 			const bulk = await medianOf(options.runs, async (k) => await clayAdd(sb, options.rows, problems, `clay-bulk-${k + 1}`));
 			throughput.push(bulk);
+			throughput.push(await medianOf(options.runs, async (k) => await helperFloor(sb, 'clay', options.rows, problems, `clay-floor-${k + 1}`)));
 			if (!options.noBaseline) {
 				const base = await clayBaseline(sb, options.rows, problems);
 				throughput.push(base);
