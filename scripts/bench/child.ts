@@ -166,12 +166,9 @@ export async function runCase(request: CaseRequest): Promise<CaseReport> {
 	const cpuSampler = request.sampleCpu ? setInterval(sample, 100) : undefined;
 	const profiler = process.env.BENCH_PROFILE ? await startProfile() : undefined;
 	const startedAt = Date.now();
-	(globalThis as any).__startedAt = startedAt;
 	const started = performance.now();
 	const result = await execute(harness, request, request.parameters, items, request.continueOnFail ?? true);
 	const wallMs = performance.now() - started;
-	if (process.env.BENCH_TRACE) console.log('MARKS', JSON.stringify(((globalThis as any).__marks ?? []).slice(-6).map(([n, t]: [string, number]) => [n, Math.round(t > 1e12 ? t - startedAt : t)])));
-	if (process.env.BENCH_TRACE) console.log('TRACE', JSON.stringify(((globalThis as any).__trace ?? []).map(([a, b]: number[]) => [a - startedAt, b - startedAt])));
 	const used = process.cpuUsage(cpu);
 	if (profiler) await profiler.stop(path.join(process.env.BENCH_PROFILE!, `child-${request.node}-${process.pid}.cpuprofile`));
 	clearInterval(sampler);
