@@ -97,7 +97,7 @@ async function measure(
 		const log = server.log as unknown as Array<{ method: string; startedAt: number; endedAt: number }>;
 		const at = (ms: number | undefined) => (ms === undefined ? '-' : String(ms - report.startedAt));
 		process.stdout.write(
-			`  [${name}] (at ${report.startedAt}) first request ${at(log[0]?.startedAt)} ms, last answer ${at(log[log.length - 1]?.endedAt)} ms, end ${at(report.endedAt)} ms; ${log
+			`  [${name}] (at ${report.startedAt}) first request ${at(log[0]?.startedAt)} ms, first write ${at(log.find((entry) => entry.method !== 'GET')?.startedAt)} ms, last answer ${at(log[log.length - 1]?.endedAt)} ms, end ${at(report.endedAt)} ms; ${turnaround(log)}; ${log
 				.slice(0, Number(process.env.BENCH_DEBUG) > 1 ? undefined : 6)
 				.map((entry) => `${entry.method} ${at(entry.startedAt)}-${at(entry.endedAt)}`)
 				.join(', ')}\n`,
@@ -109,6 +109,20 @@ async function measure(
 		rateLimited: server.log.filter((entry) => entry.status === 429).length,
 		sandboxCpuMs: (used.user + used.system) / 1000,
 	};
+}
+
+/**
+ * For BENCH_DEBUG: how long a slot stayed empty between rounds — from an answer to the arrival
+ * of the request that took its place (the k-th write after the first `CONCURRENCY` replaces the
+ * k-th answer), on average and at most. The ideal counts none of it.
+ */
+function turnaround(log: Array<{ method: string; startedAt: number; endedAt: number }>): string {
+	const writes = log.filter((entry) => entry.method !== 'GET');
+	const answers = writes.map((entry) => entry.endedAt).sort((a, b) => a - b);
+	const gaps = writes.slice(CONCURRENCY).map((entry, k) => entry.startedAt - answers[k]);
+	if (!gaps.length) return 'no slot reused';
+	const mean = gaps.reduce((sum, gap) => sum + gap, 0) / gaps.length;
+	return `from an answer to the next write's arrival ${mean.toFixed(1)} ms on average, ${Math.max(...gaps)} ms at most`;
 }
 
 function check(condition: boolean, message: string, problems: string[]): void {
