@@ -197,9 +197,14 @@ export const api = {
 		listOf<Row>((await call<unknown>(ctx, 'POST', `/tables/${enc(tableId)}/rows`, { body: { rows, run }, idempotent: false })).body),
 	updateRows: async (ctx: RequestContext, tableId: string, rows: Array<{ id: string; data: IDataObject; metadata?: IDataObject }>, run: boolean) =>
 		listOf<Row>((await call<unknown>(ctx, 'PATCH', `/tables/${enc(tableId)}/rows`, { body: { rows, run } })).body),
+	/**
+	 * The ids Extruct deleted. When the answer came to a retry after a lost one, the ids sent
+	 * count as deleted: the lost attempt deleted those the retry did not find.
+	 */
 	deleteRows: async (ctx: RequestContext, tableId: string, rowIds: string[]) => {
-		const body = (await call<unknown>(ctx, 'DELETE', `/tables/${enc(tableId)}/rows`, { body: { rows: rowIds } })).body;
-		return listOf<string | { id: string }>(body).map((entry) => (typeof entry === 'string' ? entry : entry.id));
+		const response = await call<unknown>(ctx, 'DELETE', `/tables/${enc(tableId)}/rows`, { body: { rows: rowIds } });
+		const deleted = listOf<string | { id: string }>(response.body).map((entry) => (typeof entry === 'string' ? entry : entry.id));
+		return response.afterLostAnswer ? [...new Set([...deleted, ...rowIds])] : deleted;
 	},
 	run: async (ctx: RequestContext, tableId: string, body: IDataObject) =>
 		(await call<Run>(ctx, 'POST', `/tables/${enc(tableId)}/run`, { body, idempotent: false })).body,
