@@ -65,6 +65,8 @@ export interface ApiRequest {
 	/** Path after the service's prefix, e.g. `/tables/abc/rows`. */
 	path: string;
 	qs?: IDataObject;
+	/** How an array in `qs` is written; n8n's default is `indices` (`tags[0]=a&tags[1]=b`), `repeat` gives `tags=a&tags=b`. */
+	arrayFormat?: IHttpRequestOptions['arrayFormat'];
 	body?: unknown;
 	/** Defaults to true for GET, PUT, PATCH and DELETE, false for POST. */
 	idempotent?: boolean;
@@ -252,6 +254,7 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 		method: request.method,
 		url: `${baseUrl}${service.pathPrefix}${request.path}`,
 		qs: request.qs,
+		...(request.arrayFormat ? { arrayFormat: request.arrayFormat } : {}),
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,

@@ -7,6 +7,9 @@ import { api } from '../../api';
 import { readWriteOptions, rowIdProperty, tableId, tableLocator, writeOptions } from '../common';
 import { groupBy, Session } from './session';
 
+/** A 404 that came to a retry after an attempt whose answer was lost: that attempt deleted the row. */
+const goneAfterLostAnswer = (error: unknown) => error instanceof ServiceError && error.status === 404 && error.details.afterLostAnswer === true;
+
 export const description: INodeProperties[] = [
 	tableLocator,
 	rowIdProperty,
@@ -48,11 +51,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		async (i) => {
 			const { tableId: table, rowId } = prepared[i] as { tableId: string; rowId: string };
 			await session.write(i, async () => {
+				let failure: unknown;
 				try {
 					await api.deleteRow(this, table, rowId);
 				} catch (error) {
-					if (!(error instanceof ServiceError && error.status === 404 && error.details.afterLostAnswer)) throw error;
+					failure = error;
 				}
+				if (failure !== undefined && !goneAfterLostAnswer(failure)) throw failure as Error;
 			});
 			return { id: rowId, tableId: table, deleted: true };
 		},

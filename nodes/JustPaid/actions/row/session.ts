@@ -304,7 +304,8 @@ export class Session {
 		let lost: ServiceError | undefined;
 		for (let sends = 1; ; sends++) {
 			let sentAt = Date.now();
-			let row: Row;
+			let row: Row | undefined;
+			let failure: unknown;
 			try {
 				row = await this.write(
 					itemIndex,
@@ -315,9 +316,12 @@ export class Session {
 					{ tableId },
 				);
 			} catch (error) {
-				if (lost && error instanceof NotSentError) throw notStoredAndNotSent(lost, error);
-				if (!isAmbiguous(error)) throw error;
-				lost = error as ServiceError;
+				failure = error;
+			}
+			if (!row) {
+				if (lost && failure instanceof NotSentError) throw notStoredAndNotSent(lost, failure);
+				if (!isAmbiguous(failure)) throw failure as Error;
+				lost = failure as ServiceError;
 				const outcome = await this.readBack(tableId, { itemIndex, key, sentAt, failedAt: Date.now() });
 				if (outcome.kind === 'found') return outcome.row;
 				if (outcome.kind === 'unsure') throw unsettled(lost, outcome.reason);
