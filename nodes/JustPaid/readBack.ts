@@ -53,8 +53,8 @@ export interface WaitingCreate {
 	key: string;
 	/** Local time the request was sent. */
 	sentAt: number;
-	/** Local time it failed. */
-	failedAt: number;
+	/** Local time from which a read-back may look for its row (its failure, plus a pause for a write still being processed). */
+	readableAt: number;
 	settle(outcome: ReadBackOutcome): void;
 }
 
@@ -104,9 +104,9 @@ export class TableReadBack {
 		return this.waiting.length;
 	}
 
-	/** The newest failure among the waiting creates (local time). */
-	get lastFailure(): number {
-		return this.waiting.reduce((latest, entry) => Math.max(latest, entry.failedAt), 0);
+	/** When every waiting create may be looked for (local time). */
+	get readableAt(): number {
+		return this.waiting.reduce((latest, entry) => Math.max(latest, entry.readableAt), 0);
 	}
 
 	/** Rows known to predate the execution's writes. */

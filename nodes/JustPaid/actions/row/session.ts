@@ -132,8 +132,13 @@ export interface TableFull {
 
 /** How often a create whose row a read-back found missing is sent in all. */
 const MAX_SENDS = 5;
-/** Pause between a lost answer and the read-back, so that a write JustPaid was still processing has landed. */
+/**
+ * Pause between a lost answer and the read-back, so that a write JustPaid was still processing
+ * has landed: a second, or longer after a time-out (the service was slow on that very write).
+ */
 const SETTLE_MS = 1000;
+const SETTLE_AFTER_TIMEOUT_MS = 30_000;
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
 
 /**
  * Slots for the groups of items that run side by side. A create waiting for a read-back gives
@@ -322,7 +327,8 @@ export class Session {
 				if (lost && failure instanceof NotSentError) throw notStoredAndNotSent(lost, failure);
 				if (!isAmbiguous(failure)) throw failure as Error;
 				lost = failure as ServiceError;
-				const outcome = await this.readBack(tableId, { itemIndex, key, sentAt, failedAt: Date.now() });
+				const pause = TIMEOUT_CODES.has(lost.details.code ?? '') ? SETTLE_AFTER_TIMEOUT_MS : SETTLE_MS;
+				const outcome = await this.readBack(tableId, { itemIndex, key, sentAt, readableAt: Date.now() + pause });
 				if (outcome.kind === 'found') return outcome.row;
 				if (outcome.kind === 'unsure') throw unsettled(lost, outcome.reason);
 				if (sends >= MAX_SENDS) throw notStored(lost, sends);
@@ -334,7 +340,7 @@ export class Session {
 	}
 
 	/** Waits for the read-back of a lost create, its slot given up meanwhile. */
-	private async readBack(tableId: string, entry: { itemIndex: number; key: string; sentAt: number; failedAt: number }): Promise<ReadBackOutcome> {
+	private async readBack(tableId: string, entry: { itemIndex: number; key: string; sentAt: number; readableAt: number }): Promise<ReadBackOutcome> {
 		let readBack = this.readBacks.get(tableId);
 		if (!readBack) {
 			// The table was not read before this write (not the case for the operations here): no
@@ -374,7 +380,7 @@ export class Session {
 		if (!waiting.length) return;
 		this.settling = true;
 		try {
-			const wait = Math.max(...waiting.map((readBack) => readBack.lastFailure)) + SETTLE_MS - Date.now();
+			const wait = Math.max(...waiting.map((readBack) => readBack.readableAt)) - Date.now();
 			if (wait > 0) await sleep(wait);
 			for (const readBack of waiting) await readBack.pass();
 		} finally {
