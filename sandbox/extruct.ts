@@ -34,7 +34,16 @@ export interface ExtructSandboxOptions extends SandboxOptions {
 	failRate?: number;
 	/** A string cell value longer than this is refused with 422 (default 10000). */
 	maxStringLength?: number;
+	/**
+	 * Profile: the table status also carries `num_cells_failed`. Off by default: Extruct's docs
+	 * list no such counter (failed cells show only in the cells' own status).
+	 */
+	statusFailedCount?: boolean;
 }
+
+/** Extruct's billing refusals (402, `detail.error`). */
+export const EXTRUCT_BILLING_ERRORS = ['plan_required', 'payment_failed', 'insufficient_credits'] as const;
+export type ExtructBillingError = (typeof EXTRUCT_BILLING_ERRORS)[number];
 
 export interface ExtructColumn {
 	id: string;
@@ -67,6 +76,8 @@ export interface ExtructTable {
 	columns: ExtructColumn[];
 	rows: ExtructRow[];
 	owner: { id: string; email: string };
+	/** Who sees it: its owner only (`personal`), or everyone of the organization. */
+	scope: 'personal' | 'organization';
 }
 
 export interface ExtructRun {
@@ -85,7 +96,8 @@ export interface ExtructTableStatus {
 	num_rows: number;
 	num_cells_completed: number;
 	num_cells_in_progress: number;
-	num_cells_failed: number;
+	/** Only with the `statusFailedCount` profile. */
+	num_cells_failed?: number;
 }
 
 export interface ExtructUser {
@@ -110,8 +122,18 @@ export interface ExtructSandbox {
 		columns?: Array<Partial<ExtructColumn['config']>>;
 		rows?: Array<Record<string, unknown>>;
 		tags?: string[];
+		/** Default `personal`. */
+		scope?: ExtructTable['scope'];
+		/** Another member of the organization (default: the sandbox's user). */
+		owner?: { id: string; email: string };
 	}): ExtructTable;
-	/** The table's `status` as of now (reads every cell; sees any hand edit of `tables`). */
+	/**
+	 * A billing refusal for every request that spends credits (a run, rows added or updated with
+	 * `run`): 402 with `detail.error`. Undefined (default): none, unless `user.available_credits`
+	 * is 0 or less (then `insufficient_credits`).
+	 */
+	billing?: ExtructBillingError;
+	/** The table's `status` as of now, as the API shows it (reads every cell; sees any hand edit of `tables`). */
 	tableStatus(tableId: string): ExtructTableStatus;
 	/** Status of a cell as of now. */
 	cellStatus(cell: ExtructCell): ExtructCell['status'];
@@ -846,7 +868,7 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 			num_rows: table.rows.length,
 			num_cells_completed: completed,
 			num_cells_in_progress: inProgress,
-			num_cells_failed: failed,
+			...(options.statusFailedCount ? { num_cells_failed: failed } : {}),
 		};
 		statusCache.set(table.id, { changes, edits: cellEdits, rows: table.rows, columns: table.columns, size, validUntil, result });
 		return { ...result };
@@ -948,6 +970,7 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 			columns: configs.map((c) => newColumn(c, now)),
 			rows: [],
 			owner: { id: user.id, email: user.email },
+			scope: 'personal',
 		};
 		tables.set(table.id, table);
 		return table;
@@ -962,6 +985,7 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 		kind: t.kind,
 		columns: t.columns,
 		owner: t.owner,
+		scope: t.scope,
 		description: t.description,
 		tags: t.tags,
 		// docs silent: relationships between company and people tables are not simulated.
@@ -1008,11 +1032,26 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 		return undefined;
 	});
 
+	const visible = (table: ExtructTable) => table.owner.id === user.id || table.scope === 'organization';
+
+	/** The billing refusal for a request that spends credits, if any. docs silent: the messages. */
+	const billingRefusal = (): SandboxResponse | undefined => {
+		const reason = sandbox.billing ?? (user.available_credits <= 0 ? 'insufficient_credits' : undefined);
+		if (!reason) return undefined;
+		const message = {
+			plan_required: 'Your plan does not include this feature. Upgrade to continue.',
+			payment_failed: 'Your last payment failed. Update your payment method to continue.',
+			insufficient_credits: 'Not enough credits to run enrichment.',
+		}[reason];
+		return json(402, { detail: { error: reason, message } });
+	};
+
 	const withTable = (handler: (req: SandboxRequest, table: ExtructTable) => SandboxResponse) => (req: SandboxRequest) => {
 		const table = tables.get(req.params.id);
 		// docs silent: FastAPI would validate the body before the handler looks the table up; the
-		// sandbox answers 404 first for an unknown table.
-		if (!table) return detail(404, 'Table not found');
+		// sandbox answers 404 first for an unknown table. docs silent: another member's personal
+		// table is not found either.
+		if (!table || !visible(table)) return detail(404, 'Table not found');
 		return handler(req, table);
 	};
 
@@ -1100,20 +1139,25 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 		if (kind !== undefined && kind !== '' && !(EXTRUCT_TABLE_KINDS as readonly string[]).includes(kind)) {
 			errors.push(errEnum(['query', 'kind'], kind, EXTRUCT_TABLE_KINDS));
 		}
+		const scope = req.query.scope;
+		if (scope !== undefined && scope !== '' && !['personal', 'organization'].includes(scope)) errors.push(errEnum(['query', 'scope'], scope, ['personal', 'organization']));
 		// '+' in a query string decodes to a space; accept `+name` and ` name` as `name`.
 		const sortRaw = req.query.sort === undefined ? '-created_at' : req.query.sort.trim().replace(/^\+/, '');
 		if (!(EXTRUCT_SORTS as readonly string[]).includes(sortRaw)) errors.push(errEnum(['query', 'sort'], req.query.sort, EXTRUCT_SORTS));
 		if (errors.length) return unprocessable(errors);
 		const search = (req.query.search ?? '').toLowerCase();
-		const tags = req.queryAll
-			.getAll('tags')
-			.flatMap((t) => t.split(','))
-			.map((t) => t.trim())
-			.filter(Boolean);
-		// docs silent: `scope` (own / shared / …); every table belongs to the sandbox's one user, so it filters nothing.
-		const all = [...tables.values()].map((t, position) => ({ t, position }));
+		// docs: `tags` is repeated, and a table with any of them matches. A value is one tag as it is
+		// (`tags=a,b` is the tag "a,b"); `tags[0]=a` is not this parameter at all.
+		const tags = req.queryAll.getAll('tags').filter(Boolean);
+		// docs: `personal` is the caller's own tables; `organization` every table the caller sees in
+		// the organization, the caller's own included. docs silent: no scope is the same as `organization`.
+		const all = [...tables.values()].filter(visible).map((t, position) => ({ t, position }));
 		const filtered = all.filter(
-			({ t }) => (!kind || t.kind === kind) && (!search || t.name.toLowerCase().includes(search)) && tags.every((tag) => t.tags.includes(tag)),
+			({ t }) =>
+				(!kind || t.kind === kind) &&
+				(scope !== 'personal' || t.owner.id === user.id) &&
+				(!search || t.name.toLowerCase().includes(search)) &&
+				(!tags.length || tags.some((tag) => t.tags.includes(tag))),
 		);
 		const descending = sortRaw.startsWith('-');
 		const field = sortRaw.replace(/^-/, '');
@@ -1385,6 +1429,9 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 			if ('error' in read) return read.error;
 			const valid = validateRows(read.body, table, false);
 			if ('error' in valid) return valid.error;
+			// docs silent: a billing refusal of rows added with `run` stores nothing.
+			const refused = valid.run ? billingRefusal() : undefined;
+			if (refused) return refused;
 			const now = Date.now();
 			// docs silent: metadata when absent; `{}` as in the seed's example answer.
 			const created = valid.rows.map((r) => newRow(table, r.data, r.metadata === undefined ? {} : r.metadata, now));
@@ -1405,6 +1452,8 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 			if ('error' in read) return read.error;
 			const valid = validateRows(read.body, table, true);
 			if ('error' in valid) return valid.error;
+			const refused = valid.run ? billingRefusal() : undefined;
+			if (refused) return refused;
 			const now = Date.now();
 			const index = rowIndex(table);
 			const touched: ExtructRow[] = [];
@@ -1479,6 +1528,8 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 			const rowIds = ids('rows', (id) => index.has(id), 'Row not found');
 			const columnIds = ids('columns', (id) => columnsById.has(id), 'Column not found');
 			if (errors.length) return unprocessable(errors);
+			const refused = billingRefusal();
+			if (refused) return refused;
 			const wantedRows = rowIds && new Set(rowIds);
 			const wantedColumns = columnIds && new Set(columnIds);
 			// Cells queue in table order (rows, then columns), whatever order the request names them in.
@@ -1511,6 +1562,8 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 		changes++;
 		const now = Date.now();
 		const table = buildTable({ name: input.name ?? 'Untitled Table', description: null, tags: input.tags ?? [], kind, configs }, now);
+		if (input.scope) table.scope = input.scope;
+		if (input.owner) table.owner = { ...input.owner };
 		const keys = new Set(table.columns.map((c) => c.config.key));
 		for (const [i, data] of (input.rows ?? []).entries()) {
 			const unknown = Object.keys(data).filter((k) => !keys.has(k));
@@ -1615,7 +1668,8 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 	};
 
 	await server.start();
-	return {
+	const sandbox: ExtructSandbox = {
+		billing: undefined,
 		history,
 		addRows,
 		updateRows,
@@ -1633,4 +1687,5 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 		cellStatus,
 		close: () => server.close(),
 	};
+	return sandbox;
 }

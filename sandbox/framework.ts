@@ -49,6 +49,8 @@ export interface LoggedRequest {
 	method: string;
 	path: string;
 	query: Record<string, string>;
+	/** The query string as it came on the wire, e.g. `?tags=a&tags=b` (empty when none). */
+	rawQuery: string;
 	headers: http.IncomingHttpHeaders;
 	body: unknown;
 	status: number;
@@ -344,6 +346,7 @@ export class SandboxServer {
 			method: request.method,
 			path: request.path,
 			query,
+			rawQuery: url.search,
 			headers: req.headers,
 			body: this.options.lightLog ? undefined : body,
 			status: 0,

@@ -39,6 +39,12 @@ export interface JustPaidSandboxOptions extends SandboxOptions {
 	 */
 	tieBreak?: 'id' | 'insertion';
 	/**
+	 * docs silent: where rows without a position stand in the list ("position order (when set)
+	 * then createdAt"). `last` (default): after the positioned rows, as Postgres sorts NULLs in an
+	 * ascending order; `first`: before them.
+	 */
+	nullPosition?: 'last' | 'first';
+	/**
 	 * Keep each table's list order between requests (re-sorted only after a row is created or
 	 * deleted), so paging through a 100,000-row table stays fast. Off by default: a position
 	 * changed by hand on a row object is not noticed while it is on.
@@ -236,6 +242,7 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 	};
 	const windowText = windowMs === 60_000 ? 'minute' : windowMs % 1000 === 0 ? `${windowMs / 1000}s` : `${windowMs}ms`;
 	const tieBreak = options.tieBreak ?? 'id';
+	const nullsFirst = options.nullPosition === 'first';
 	const server = new SandboxServer('justpaid', options);
 	const tables = new Map<string, JustPaidTable>();
 	const history: JustPaidEvent[] = [];
@@ -269,10 +276,11 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 		history.push({ type, tableId, rowId, at, seq: ++historySeq });
 
 	const compareRows = (a: JustPaidRow, b: JustPaidRow): number => {
-		// Position first (ascending); rows without a position after them — like Postgres' ASC NULLS LAST.
+		// Position first (ascending); rows without a position after them — like Postgres' ASC NULLS
+		// LAST — or, with `nullPosition: 'first'`, before them.
 		if (a.position !== null || b.position !== null) {
-			if (a.position === null) return 1;
-			if (b.position === null) return -1;
+			if (a.position === null) return nullsFirst ? -1 : 1;
+			if (b.position === null) return nullsFirst ? 1 : -1;
 			if (a.position !== b.position) return a.position - b.position;
 		}
 		if (a.createdAt !== b.createdAt) return a.createdAt < b.createdAt ? -1 : 1;

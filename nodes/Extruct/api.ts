@@ -43,7 +43,7 @@ export interface TableStatus {
 	num_rows?: number;
 	num_cells_completed?: number;
 	num_cells_in_progress?: number;
-	num_cells_failed?: number;
+	// No counter of failed cells: a failed cell shows in its own status only.
 	[key: string]: unknown;
 }
 
@@ -85,6 +85,8 @@ export function fastApiIssues(body: unknown): FastApiIssue[] {
 function fastApiMessage(body: unknown): string | undefined {
 	const detail = (body as { detail?: unknown; message?: unknown } | undefined)?.detail;
 	if (typeof detail === 'string') return detail;
+	const detailMessage = (detail as { message?: unknown } | undefined)?.message;
+	if (detail && typeof detail === 'object' && !Array.isArray(detail) && typeof detailMessage === 'string') return detailMessage;
 	const issues = fastApiIssues(body);
 	if (issues.length) {
 		return issues
@@ -94,6 +96,30 @@ function fastApiMessage(body: unknown): string | undefined {
 	}
 	const message = (body as { message?: unknown } | undefined)?.message;
 	return typeof message === 'string' ? message : undefined;
+}
+
+/** Extruct's billing refusals (402 with `detail.error`), each with what to do. */
+const BILLING: Record<string, { what: string; todo: string }> = {
+	plan_required: {
+		what: 'your Extruct plan does not include this',
+		todo: "Upgrade the plan of your Extruct workspace (the billing settings in the Extruct app), then run again.",
+	},
+	payment_failed: {
+		what: "your Extruct account's last payment failed",
+		todo: "Update the payment method in Extruct's billing settings; once a payment went through, run again.",
+	},
+	insufficient_credits: {
+		what: 'your Extruct account has not enough credits',
+		todo: "Top up credits in Extruct's billing settings (the credential's test shows the available credits), or enrich fewer rows or columns, then run again.",
+	},
+};
+
+/** The billing code of a 402: `detail.error` (docs), or the same under `detail.code` / `error`. */
+function billingCode(body: unknown): string | undefined {
+	const b = body as { detail?: unknown; error?: unknown } | undefined;
+	const detail = b?.detail as { error?: unknown; code?: unknown } | undefined;
+	for (const value of [detail?.error, detail?.code, b?.error]) if (typeof value === 'string' && value) return value;
+	return undefined;
 }
 
 export const extruct: ServiceDefinition = {
@@ -122,6 +148,17 @@ export const extruct: ServiceDefinition = {
 				return { message: `Extruct rejected the request: ${said ?? 'validation error'}`, description: 'The request did not match the shape Extruct expects.' };
 			case 400:
 				return { message: `Extruct rejected the request: ${said ?? 'bad request'}` };
+			case 402: {
+				// A billing refusal is never retried: the same request would be refused again.
+				const code = billingCode(body);
+				const known = code ? BILLING[code] : undefined;
+				const said402 = said && said !== code ? `: ${said}` : '';
+				if (known) return { message: `Extruct refused the request: ${known.what} (402 ${code}${said402})`, description: `${known.todo} The node did not retry it.` };
+				return {
+					message: `Extruct refused the request: payment required (402${code ? ` ${code}` : ''}${said402})`,
+					description: "Check the plan, payment method and credits of your Extruct account in Extruct's billing settings, then run again. The node did not retry it.",
+				};
+			}
 			case 429:
 				return {
 					message: `Extruct refused the request: quota or rate limit reached (429${said ? `: ${said}` : ''})`,
@@ -141,7 +178,12 @@ export const extruct: ServiceDefinition = {
 
 const enc = encodeURIComponent;
 
-async function call<T>(ctx: RequestContext, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, extra: { qs?: IDataObject; body?: unknown; idempotent?: boolean } = {}) {
+async function call<T>(
+	ctx: RequestContext,
+	method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+	path: string,
+	extra: { qs?: IDataObject; arrayFormat?: 'repeat'; body?: unknown; idempotent?: boolean } = {},
+) {
 	return await apiRequest<T>(ctx, extruct, { method, path, ...extra });
 }
 
@@ -163,8 +205,9 @@ function listOf<T>(body: unknown): T[] {
 export const api = {
 	getUser: async (ctx: RequestContext) => (await call<IDataObject>(ctx, 'GET', '/user')).body,
 
+	/** `tags` (an array) goes as a repeated parameter, as Extruct's docs say: `tags=a&tags=b` (a table with any of them). */
 	listTables: async (ctx: RequestContext, qs: IDataObject): Promise<Page<Table>> => {
-		const response = await call<unknown>(ctx, 'GET', '/tables', { qs });
+		const response = await call<unknown>(ctx, 'GET', '/tables', { qs, arrayFormat: 'repeat' });
 		const total = Number(response.headers['x-extruct-pagination-total']);
 		return { items: listOf<Table>(response.body), total: Number.isFinite(total) ? total : undefined };
 	},
@@ -197,9 +240,14 @@ export const api = {
 		listOf<Row>((await call<unknown>(ctx, 'POST', `/tables/${enc(tableId)}/rows`, { body: { rows, run }, idempotent: false })).body),
 	updateRows: async (ctx: RequestContext, tableId: string, rows: Array<{ id: string; data: IDataObject; metadata?: IDataObject }>, run: boolean) =>
 		listOf<Row>((await call<unknown>(ctx, 'PATCH', `/tables/${enc(tableId)}/rows`, { body: { rows, run } })).body),
+	/**
+	 * The ids Extruct deleted. When the answer came to a retry after a lost one, the ids sent
+	 * count as deleted: the lost attempt deleted those the retry did not find.
+	 */
 	deleteRows: async (ctx: RequestContext, tableId: string, rowIds: string[]) => {
-		const body = (await call<unknown>(ctx, 'DELETE', `/tables/${enc(tableId)}/rows`, { body: { rows: rowIds } })).body;
-		return listOf<string | { id: string }>(body).map((entry) => (typeof entry === 'string' ? entry : entry.id));
+		const response = await call<unknown>(ctx, 'DELETE', `/tables/${enc(tableId)}/rows`, { body: { rows: rowIds } });
+		const deleted = listOf<string | { id: string }>(response.body).map((entry) => (typeof entry === 'string' ? entry : entry.id));
+		return response.afterLostAnswer ? [...new Set([...deleted, ...rowIds])] : deleted;
 	},
 	run: async (ctx: RequestContext, tableId: string, body: IDataObject) =>
 		(await call<Run>(ctx, 'POST', `/tables/${enc(tableId)}/run`, { body, idempotent: false })).body,

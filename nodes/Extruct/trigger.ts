@@ -148,7 +148,6 @@ function rowEnriched(ctx: IPollFunctions, settings: ExtructTriggerSettings): Tri
 		const signature = JSON.stringify([
 			total,
 			status.num_cells_completed ?? null,
-			status.num_cells_failed ?? null,
 			status.num_cells_in_progress ?? null,
 			status.run_status ?? null,
 			newest?.id ?? null,

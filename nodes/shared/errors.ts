@@ -25,6 +25,8 @@ export class ServiceError extends Error {
 			description?: string;
 			ambiguous?: boolean;
 			code?: string;
+			/** The failure came to a retry, after an attempt the service may have processed. */
+			afterLostAnswer?: boolean;
 		} = {},
 	) {
 		super(message);

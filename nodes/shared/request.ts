@@ -65,6 +65,8 @@ export interface ApiRequest {
 	/** Path after the service's prefix, e.g. `/tables/abc/rows`. */
 	path: string;
 	qs?: IDataObject;
+	/** How an array in `qs` is written; n8n's default is `indices` (`tags[0]=a&tags[1]=b`), `repeat` gives `tags=a&tags=b`. */
+	arrayFormat?: IHttpRequestOptions['arrayFormat'];
 	body?: unknown;
 	/** Defaults to true for GET, PUT, PATCH and DELETE, false for POST. */
 	idempotent?: boolean;
@@ -76,6 +78,11 @@ export interface ApiResponse<T = unknown> {
 	status: number;
 	headers: Record<string, string>;
 	body: T;
+	/**
+	 * The answer came to a retry, after an attempt the service may have processed (its answer was
+	 * lost, or a 502/503/504): e.g. a delete then finds nothing left to delete.
+	 */
+	afterLostAnswer?: boolean;
 }
 
 export const DEFAULT_RETRY: RetryPolicy = {
@@ -247,6 +254,7 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 		method: request.method,
 		url: `${baseUrl}${service.pathPrefix}${request.path}`,
 		qs: request.qs,
+		...(request.arrayFormat ? { arrayFormat: request.arrayFormat } : {}),
 		json: true,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -256,6 +264,7 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 
 	let serverRetries = 0;
 	let rateRetries = 0;
+	let afterLostAnswer = false;
 	for (let attempt = 0; ; attempt++) {
 		let response: { statusCode: number; headers: unknown; body: unknown } | undefined;
 		let networkError: unknown;
@@ -275,6 +284,7 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 			const retryable = notSent || (maybeSent && idempotent);
 			if (retryable && serverRetries < policy.serverErrorRetries) {
 				serverRetries++;
+				afterLostAnswer ||= maybeSent;
 				await sleep(backoffDelay(attempt, policy));
 				continue;
 			}
@@ -284,6 +294,7 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 				: `The connection to ${service.displayName} failed (${describeCode(code)})`;
 			throw new ServiceError(what, {
 				code,
+				afterLostAnswer,
 				ambiguous: maybeSent && !idempotent,
 				description:
 					(maybeSent && !idempotent
@@ -295,7 +306,7 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 		const status = response.statusCode;
 		const headers = lowerCaseHeaders(response.headers);
 		if (status >= 200 && status < 300) {
-			return { status, headers, body: parseBody(response.body, status, service) as T };
+			return { status, headers, body: parseBody(response.body, status, service) as T, ...(afterLostAnswer ? { afterLostAnswer } : {}) };
 		}
 
 		let body: unknown;
@@ -316,6 +327,7 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 		const transient = status === 502 || status === 503 || status === 504;
 		if (transient && idempotent && serverRetries < policy.serverErrorRetries) {
 			serverRetries++;
+			afterLostAnswer = true;
 			const wait = parseRetryAfter(headers['retry-after']);
 			await sleep(wait !== undefined && wait <= policy.maxRetryAfterMs ? wait : backoffDelay(attempt, policy));
 			continue;
@@ -326,6 +338,7 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 		throw new ServiceError(described.message, {
 			status,
 			body,
+			afterLostAnswer,
 			ambiguous,
 			description: ambiguous
 				? `${described.description ? described.description + ' ' : ''}The gateway failed after the request was sent, so it may or may not have been processed; it was not retried to avoid duplicates. Check the table before running this item again.`

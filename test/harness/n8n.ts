@@ -181,6 +181,8 @@ export interface ExecuteOptions {
 	/** Credential data by credential type for this execution; default: the harness's `credentials`. */
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
+	/** n8n's node setting "Retry On Fail": WorkflowExecute runs the node again when it fails (2–5 tries). */
+	retryOnFail?: { maxTries?: number; waitBetweenTries?: number };
 }
 
 export interface ExecuteResult {
@@ -267,7 +269,7 @@ export class Harness {
 		} as unknown as INodeTypes;
 	}
 
-	makeNode(name: string, parameters: INodeParameters, continueOnFail = false): INode {
+	makeNode(name: string, parameters: INodeParameters, continueOnFail = false, retryOnFail?: ExecuteOptions['retryOnFail']): INode {
 		const type = this.nodeTypes.get(`${PACKAGE}.${name}`);
 		if (!type) throw new Error(`Unknown node ${name}`);
 		const credentials: INode['credentials'] = {};
@@ -283,6 +285,7 @@ export class Harness {
 			parameters,
 			credentials,
 			...(continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+			...(retryOnFail ? { retryOnFail: true, maxTries: retryOnFail.maxTries ?? 3, waitBetweenTries: retryOnFail.waitBetweenTries ?? 0 } : {}),
 		};
 	}
 
@@ -358,7 +361,7 @@ export class Harness {
 			position: [0, 0],
 			parameters: { items: JSON.stringify(options.items ?? [{}]) },
 		};
-		const node = this.makeNode(options.node, options.parameters, options.continueOnFail);
+		const node = this.makeNode(options.node, options.parameters, options.continueOnFail, options.retryOnFail);
 		const workflow = this.workflow([source, node], {
 			Source: { main: [[{ node: node.name, type: 'main', index: 0 }]] },
 		});

@@ -200,10 +200,27 @@ describe('Extruct sandbox', () => {
 				expect(all.headers.get('x-extruct-pagination-limit')).toBe('50');
 
 				expect((await call('GET', '/v1/tables?search=ALPHA')).body.map((t: any) => t.name).sort()).toEqual(['Alpha', 'alphabet']);
-				expect((await call('GET', '/v1/tables?tags=x,y&sort=name')).body.map((t: any) => t.name)).toEqual(['alphabet', 'beta']);
+				// tags repeated: a table with any of them; `x,y` is one tag, `tags[0]=` is no tags parameter
+				expect((await call('GET', '/v1/tables?tags=x&tags=y&sort=name')).body.map((t: any) => t.name)).toEqual(['Alpha', 'alphabet', 'beta', 'Gamma']);
+				expect((await call('GET', '/v1/tables?tags=y&sort=name')).body.map((t: any) => t.name)).toEqual(['alphabet', 'beta', 'Gamma']);
+				expect((await call('GET', '/v1/tables?tags=x,y')).body).toEqual([]);
+				expect((await call('GET', '/v1/tables?tags%5B0%5D=x')).body).toHaveLength(6);
 				expect((await call('GET', '/v1/tables?kind=people')).body.map((t: any) => [t.name, t.num_rows])).toEqual([['People list', 2]]);
 				expect((await call('GET', '/v1/tables?sort=-num_rows&limit=1')).body[0].name).toBe('People list');
 				expect((await call('GET', '/v1/tables?sort=-name')).body.map((t: any) => t.name)).toEqual(['People list', 'Gamma', 'Delta', 'beta', 'alphabet', 'Alpha']);
+				// scope: a colleague's organization table is listed with `organization` (and no scope), not with `personal`;
+				// a colleague's personal table never
+				const colleague = { id: 'u_colleague', email: 'colleague@extruct.test' };
+				local.seedTable({ name: 'Shared by a colleague', owner: colleague, scope: 'organization' });
+				const hidden = local.seedTable({ name: 'Private to a colleague', owner: colleague });
+				expect((await call('GET', '/v1/tables?scope=organization')).body.map((t: any) => t.name)).toContain('Shared by a colleague');
+				expect((await call('GET', '/v1/tables')).body).toHaveLength(7);
+				expect((await call('GET', '/v1/tables?scope=personal')).body.map((t: any) => t.name)).not.toContain('Shared by a colleague');
+				expect((await call('GET', '/v1/tables?scope=personal')).body).toHaveLength(6);
+				expect((await call('GET', `/v1/tables/${hidden.id}`)).status).toBe(404);
+				const badScope = await call('GET', '/v1/tables?scope=team');
+				expect(badScope.status).toBe(422);
+				expect(badScope.body.detail[0].loc).toEqual(['query', 'scope']);
 			});
 		});
 
@@ -459,7 +476,7 @@ describe('Extruct sandbox', () => {
 				expect(stripe.data.industry.status).toBe('requested');
 				expect(local.cellStatus(stripe.data.company_name)).toBe('requested');
 				let status = (await call('GET', `/v1/tables/${tableId}`)).body.status;
-				expect(status).toEqual({ run_status: 'running', num_rows: 2, num_cells_completed: 0, num_cells_in_progress: 10, num_cells_failed: 0 });
+				expect(status).toEqual({ run_status: 'running', num_rows: 2, num_cells_completed: 0, num_cells_in_progress: 10 });
 				const row = await call('GET', `/v1/tables/${tableId}/rows/${rows.body[0].id}`);
 				expect(row.body.status).toBe('requested');
 
@@ -471,7 +488,7 @@ describe('Extruct sandbox', () => {
 
 				await sleep(t0 + 520 - Date.now());
 				status = (await call('GET', `/v1/tables/${tableId}`)).body.status;
-				expect(status).toEqual({ run_status: 'idle', num_rows: 2, num_cells_completed: 10, num_cells_in_progress: 0, num_cells_failed: 0 });
+				expect(status).toEqual({ run_status: 'idle', num_rows: 2, num_cells_completed: 10, num_cells_in_progress: 0 });
 				const done = await call('GET', `/v1/tables/${tableId}/data`);
 				const data = done.body.rows[0].data;
 				const industryConfig = table.columns.find((c) => c.config.key === 'industry')!.config;
@@ -525,7 +542,8 @@ describe('Extruct sandbox', () => {
 				expect(run.body.num_requested_cells).toBe(6);
 				await sleep(120);
 				const status = (await call('GET', `/v1/tables/${table.id}`)).body.status;
-				expect(status).toEqual({ run_status: 'idle', num_rows: 2, num_cells_completed: 3, num_cells_in_progress: 0, num_cells_failed: 3 });
+				// the docs' status has no counter of failed cells: they show in the cells only
+				expect(status).toEqual({ run_status: 'idle', num_rows: 2, num_cells_completed: 3, num_cells_in_progress: 0 });
 				const bad = await call('GET', `/v1/tables/${table.id}/rows/${table.rows[1].id}`);
 				expect(bad.body.status).toBe('failed');
 				expect(bad.body.data.company_name).toEqual({ value: null, status: 'failed', updated_at: expect.any(String) });
@@ -542,7 +560,16 @@ describe('Extruct sandbox', () => {
 			await withSandbox({ cellStartMs: 0, cellDurationMs: 0, failRate: 1 }, async (local, call) => {
 				const table = local.seedTable({ name: 'Random', rows: [{ input: 'fine.com' }] });
 				await call('POST', `/v1/tables/${table.id}/run`, {});
-				expect(local.tableStatus(table.id)).toMatchObject({ num_cells_failed: 3, num_cells_completed: 0 });
+				expect(local.tableStatus(table.id)).toMatchObject({ num_cells_completed: 0, num_cells_in_progress: 0 });
+				expect(Object.values(table.rows[0].data).map((cell) => local.cellStatus(cell))).toEqual(['done', 'failed', 'failed', 'failed']);
+			});
+		});
+
+		it('profile statusFailedCount: the status also counts failed cells', async () => {
+			await withSandbox({ cellStartMs: 0, cellDurationMs: 0, failRate: 1, statusFailedCount: true }, async (local, call) => {
+				const table = local.seedTable({ name: 'Counted', rows: [{ input: 'fine.com' }] });
+				await call('POST', `/v1/tables/${table.id}/run`, {});
+				expect((await call('GET', `/v1/tables/${table.id}`)).body.status).toEqual({ run_status: 'idle', num_rows: 1, num_cells_completed: 0, num_cells_in_progress: 0, num_cells_failed: 3 });
 			});
 		});
 
@@ -576,13 +603,13 @@ describe('Extruct sandbox', () => {
 			expect(table.rows[0].data.domain).toMatchObject({ value: 'x.com', status: 'done' });
 			expect(sb.cellStatus(table.rows[0].data.ans)).toBe('created');
 			expect(sb.cellStatus(table.rows[1].data.ans)).toBe('done');
-			expect(sb.tableStatus(table.id)).toEqual({ run_status: 'idle', num_rows: 2, num_cells_completed: 1, num_cells_in_progress: 0, num_cells_failed: 0 });
+			expect(sb.tableStatus(table.id)).toEqual({ run_status: 'idle', num_rows: 2, num_cells_completed: 1, num_cells_in_progress: 0 });
 			// hand edits through the objects in `tables` are seen by the next status read
-			expect((await api('GET', `/v1/tables/${table.id}`)).body.status).toMatchObject({ num_cells_completed: 1, num_cells_failed: 0 });
-			table.rows[0].data.ans.status = 'failed';
-			expect((await api('GET', `/v1/tables/${table.id}`)).body.status).toMatchObject({ num_cells_completed: 1, num_cells_failed: 1 });
+			expect((await api('GET', `/v1/tables/${table.id}`)).body.status).toMatchObject({ num_cells_completed: 1, num_cells_in_progress: 0 });
+			table.rows[0].data.ans.status = 'in_progress';
+			expect((await api('GET', `/v1/tables/${table.id}`)).body.status).toMatchObject({ num_cells_completed: 1, num_cells_in_progress: 1 });
 			table.rows[0].data.ans = { value: 5, status: 'done', updated_at: new Date().toISOString() };
-			expect(sb.tableStatus(table.id)).toMatchObject({ num_cells_completed: 2, num_cells_failed: 0 });
+			expect(sb.tableStatus(table.id)).toMatchObject({ num_cells_completed: 2, num_cells_in_progress: 0 });
 			expect(sb.cellStatus(table.rows[0].data.ans)).toBe('done');
 			expect(() => sb.seedTable({ rows: [{ nope: 1 }] })).toThrow(/nope/);
 			expect(() => sb.seedTable({ columns: [{ kind: 'agent', key: 'a' }] })).toThrow(/value/);

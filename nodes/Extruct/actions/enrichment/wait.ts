@@ -54,7 +54,6 @@ function progress(status: TableStatus | undefined): string {
 	if (!status) return 'no progress reported';
 	const parts = [
 		status.num_cells_completed !== undefined ? `${status.num_cells_completed} cells done` : undefined,
-		status.num_cells_failed !== undefined ? `${status.num_cells_failed} failed` : undefined,
 		status.num_cells_in_progress !== undefined ? `${status.num_cells_in_progress} still in progress` : undefined,
 	].filter(Boolean);
 	return parts.join(', ') || `run status ${status.run_status ?? 'unknown'}`;
@@ -68,7 +67,8 @@ const MIN_ETA_PAUSE_MS = 250;
  * cells still in progress; undefined when the status does not tell.
  */
 function estimateMs(status: TableStatus | undefined, previous: { at: number; finished: number } | undefined, now: number): number | undefined {
-	const finished = (status?.num_cells_completed ?? NaN) + (status?.num_cells_failed ?? 0);
+	// The status counts no failed cells (they show in the cells only): the pace is that of the done ones.
+	const finished = status?.num_cells_completed ?? NaN;
 	const left = status?.num_cells_in_progress;
 	if (!previous || !Number.isFinite(finished) || typeof left !== 'number' || finished <= previous.finished || now <= previous.at) return undefined;
 	const perMs = (finished - previous.finished) / (now - previous.at);
@@ -92,7 +92,7 @@ export async function waitForCells(ctx: IExecuteFunctions, target: WaitTarget, t
 		const table = await api.getTable(ctx, target.tableId);
 		const checkedAt = Date.now();
 		const eta = estimateMs(table.status, previous, checkedAt);
-		previous = { at: checkedAt, finished: (table.status?.num_cells_completed ?? NaN) + (table.status?.num_cells_failed ?? 0) };
+		previous = { at: checkedAt, finished: table.status?.num_cells_completed ?? NaN };
 		lastStatus = table.status;
 		const idle = lastStatus?.run_status !== 'running' && !((lastStatus?.num_cells_in_progress ?? 0) > 0);
 		if (!idle) sawRunning = true;

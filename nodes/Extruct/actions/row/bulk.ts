@@ -46,12 +46,7 @@ export type RowWrite<P> = TableWrite<P>;
  */
 export const WRITE_ID_KEY = 'n8n_write_id';
 
-/** Write ids for one execution: a random token plus the item index. */
-export function writeIds(): (itemIndex: number) => string {
-	let token = '';
-	for (let i = 0; i < 12; i++) token += Math.floor(Math.random() * 36).toString(36);
-	return (itemIndex) => `${token}-${itemIndex}`;
-}
+export { writeIds } from '../../../shared/writeIds';
 
 /** Finds the rows of a table by the write id in their metadata: one pass over the table, 100 rows a request. */
 export async function findByWriteId(

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
+import { toList } from '../../../shared/validate';
 import { limitOption, returnAllOption } from '../common';
 
 export const description: INodeProperties[] = [
@@ -27,7 +28,23 @@ export const description: INodeProperties[] = [
 					{ name: 'Generic', value: 'generic' },
 				],
 			},
-			{ displayName: 'Tags', name: 'tags', type: 'string', default: '', description: 'Comma-separated tags the tables must carry' },
+			{
+				displayName: 'Scope',
+				name: 'scope',
+				type: 'options',
+				default: 'organization',
+				options: [
+					{ name: 'Mine', value: 'personal', description: 'Only your own tables' },
+					{ name: 'Organization', value: 'organization', description: 'Every table you can see in your organization, yours included' },
+				],
+			},
+			{
+				displayName: 'Tags',
+				name: 'tags',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated tags: a table that carries any of them is returned',
+			},
 		],
 	},
 	{
@@ -54,10 +71,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 		const qs: IDataObject = { sort: this.getNodeParameter('sort', i, '-created_at') };
-		for (const key of ['search', 'kind', 'tags']) {
+		for (const key of ['search', 'kind', 'scope']) {
 			const value = String(filters[key] ?? '').trim();
-			if (value) qs[key] = key === 'tags' ? value.split(',').map((tag) => tag.trim()).filter(Boolean).join(',') : value;
+			if (value) qs[key] = value;
 		}
+		const tags = toList(filters.tags);
+		if (tags.length) qs.tags = tags;
 		const out: IDataObject[] = [];
 		let offset = 0;
 		while (out.length < limit) {

@@ -2,12 +2,11 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
-import { withId } from '../../../shared/shape';
-import { api, rowOutput } from '../../api';
-import type { Row } from '../../api';
+import { writeIds } from '../../../shared/writeIds';
+import { rowOutput } from '../../api';
 import { readWriteOptions, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
 import { Session } from './session';
-import { checkRow, readRowValues, rowValuesProperty, valueOptions } from './values';
+import { checkRow, readRowValues, readWriteIdColumn, rowValuesProperty, valueOptions, writeIdOption } from './values';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -19,22 +18,26 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...valueOptions, ...writeOptions],
+		options: [...valueOptions, writeIdOption, ...writeOptions],
 	},
 ];
 
 /**
  * One row per item. JustPaid has no bulk create, so the creates are paced to the write rate.
- * A create is not idempotent: it is retried only when JustPaid surely did not get it.
+ * A create is not idempotent: after a lost answer the node reads the table back and sends
+ * again only what it surely did not store (Session.create).
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	const session = new Session(this, readWriteOptions(this));
 	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
+	const writeId = writeIds();
 
 	const prepared = await prepareEachAsync(this, items, async (i): Promise<{ tableId: string; data: IDataObject }> => {
 		const table = tableId(this, i);
 		const columns = await session.columns(table);
 		const data = checkRow(this, columns, readRowValues(this, items[i], i, columns), i, true);
+		const writeIdColumn = readWriteIdColumn(this, i, columns);
+		if (writeIdColumn) data[writeIdColumn] = writeId(i);
 		return { tableId: table, data };
 	});
 
@@ -47,8 +50,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		ready.map((i) => [i]),
 		async (i) => {
 			const { tableId: table, data } = prepared[i] as { tableId: string; data: IDataObject };
-			const row = await session.write(i, async () => withId<Row>('JustPaid', 'the new row', await api.createRow(this, table, data)), { tableId: table });
-			return rowOutput(row, simplify);
+			return rowOutput(await session.create(i, table, data), simplify);
 		},
 		preset,
 	);

@@ -1,10 +1,14 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { ServiceError } from '../../../shared/errors';
 import { prepareEach } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
 import { readWriteOptions, rowIdProperty, tableId, tableLocator, writeOptions } from '../common';
 import { groupBy, Session } from './session';
+
+/** A 404 that came to a retry after an attempt whose answer was lost: that attempt deleted the row. */
+const goneAfterLostAnswer = (error: unknown) => error instanceof ServiceError && error.status === 404 && error.details.afterLostAnswer === true;
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -19,7 +23,11 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-/** One DELETE per item (idempotent, so retried on 5xx and dropped connections), paced to the write rate. */
+/**
+ * One DELETE per item (idempotent, so retried on 5xx and dropped connections), paced to the write
+ * rate. A retry that finds the row gone, after an attempt whose answer was lost, means that
+ * attempt deleted it.
+ */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	const session = new Session(this, readWriteOptions(this));
 	const prepared = prepareEach(this, items, (i) => {
@@ -42,7 +50,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		groups,
 		async (i) => {
 			const { tableId: table, rowId } = prepared[i] as { tableId: string; rowId: string };
-			await session.write(i, async () => await api.deleteRow(this, table, rowId));
+			await session.write(i, async () => {
+				let failure: unknown;
+				try {
+					await api.deleteRow(this, table, rowId);
+				} catch (error) {
+					failure = error;
+				}
+				if (failure !== undefined && !goneAfterLostAnswer(failure)) throw failure as Error;
+			});
 			return { id: rowId, tableId: table, deleted: true };
 		},
 		preset,

@@ -1,22 +1,53 @@
 /**
  * What one execution of a row operation keeps: the tables it read (once each), an index of
  * their rows (read once each, paged at 100, and kept up to date with the node's own writes),
- * the write pacer, and which tables turned out full. Nothing here outlives the execution:
- * n8n may run the next one on another worker.
+ * the write pacer, which tables turned out full, and the read-backs of creates whose answer
+ * was lost. Nothing here outlives the execution: n8n may run the next one on another worker.
  */
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { mapConcurrent } from '../../../shared/batch';
+import { isAmbiguous } from '../../../shared/batch';
 import { ServiceError, toNodeError } from '../../../shared/errors';
 import type { ItemResult } from '../../../shared/execute';
 import { Pacer } from '../../../shared/pace';
+import { withId } from '../../../shared/shape';
 import { allRows, api, columnsOf, tableFullAnswer } from '../../api';
 import type { Column, Row, Table } from '../../api';
+import { dataKey, stableJson, TableReadBack } from '../../readBack';
+import type { ReadBackOutcome } from '../../readBack';
 
 /** An item that was not sent because of an earlier failure. */
 export class NotSentError extends ServiceError {
 	readonly notSent = true;
+}
+
+const RECOMMEND_WRITE_ID = 'The option "Write ID Column" makes this read-back exact.';
+
+/** A lost create the read-back could not settle: the error it had, saying why. */
+function unsettled(lost: ServiceError, reason: string): ServiceError {
+	return new ServiceError(lost.message, {
+		...lost.details,
+		ambiguous: true,
+		description: `The request was sent but no answer came back, so it may or may not have been processed. Reading the table back could not tell: ${reason}. It was not sent again, to avoid creating the row twice: check the table before running this item again. ${RECOMMEND_WRITE_ID}`,
+	});
+}
+
+/** A create whose row a read-back found missing after every send. */
+function notStored(lost: ServiceError, sends: number): ServiceError {
+	return new ServiceError(lost.message, {
+		...lost.details,
+		ambiguous: false,
+		description: `The row was NOT stored: it was sent ${sends} times, each answer was lost, and reading the table back after each found no trace of it. Run this item again.`,
+	});
+}
+
+/** A create found missing whose next send was not made (an earlier item failed, the table is full). */
+function notStoredAndNotSent(lost: ServiceError, blocked: NotSentError): NotSentError {
+	return new NotSentError(blocked.message, {
+		...blocked.details,
+		description: `${blocked.details.description ? `${blocked.details.description} ` : ''}Its first send's answer was lost (${lost.message}); reading the table back found it was NOT stored.`,
+	});
 }
 
 /** The text key two values match on: 42 and "42" match; objects by their JSON. */
@@ -24,17 +55,6 @@ export function matchKey(value: unknown): string | undefined {
 	if (value === undefined || value === null || value === '') return undefined;
 	if (typeof value === 'object') return `j:${stableJson(value)}`;
 	return `v:${String(value)}`;
-}
-
-function stableJson(value: unknown): string {
-	if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-	if (value && typeof value === 'object') {
-		const entries = Object.entries(value as Record<string, unknown>)
-			.filter(([, v]) => v !== undefined)
-			.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-		return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-	}
-	return JSON.stringify(value) ?? 'null';
 }
 
 /** The rows of one table in list order, by ID and by the value of any column. */
@@ -110,14 +130,60 @@ export interface TableFull {
 	itemIndex: number;
 }
 
+/** How often a create whose row a read-back found missing is sent in all. */
+const MAX_SENDS = 5;
+/**
+ * Pause between a lost answer and the read-back, so that a write JustPaid was still processing
+ * has landed: a second, or longer after a time-out (the service was slow on that very write).
+ */
+const SETTLE_MS = 1000;
+const SETTLE_AFTER_TIMEOUT_MS = 30_000;
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+
+/**
+ * Slots for the groups of items that run side by side. A create waiting for a read-back gives
+ * its slot up meanwhile, so the other items go on; `onIdle` is told when no slot is held.
+ */
+class Slots {
+	held = 0;
+	private readonly queue: Array<() => void> = [];
+
+	constructor(
+		private readonly size: number,
+		private readonly onIdle: () => void,
+	) {}
+
+	async acquire(): Promise<void> {
+		if (this.held < this.size) {
+			this.held++;
+			return;
+		}
+		await new Promise<void>((resolve) => this.queue.push(resolve));
+	}
+
+	release(): void {
+		const next = this.queue.shift();
+		if (next) return next();
+		this.held--;
+		if (this.held === 0) this.onIdle();
+	}
+}
+
 export class Session {
 	readonly continueOnFail: boolean;
 	private readonly tables = new Map<string, Promise<Table>>();
 	private readonly known = new Map<string, Table>();
 	private readonly indexes = new Map<string, Promise<RowIndex>>();
 	private readonly full = new Map<string, TableFull>();
+	private readonly readBacks = new Map<string, TableReadBack>();
 	private pacer?: Pacer;
 	private stoppedBy?: number;
+	private slots?: Slots;
+	/** Every group of `runGroups` has started (a read-back may run once no slot is held). */
+	private allStarted = false;
+	/** Creates a read-back settled that have not taken a slot again yet. */
+	private resuming = 0;
+	private settling = false;
 
 	constructor(
 		private readonly ctx: IExecuteFunctions,
@@ -132,6 +198,8 @@ export class Session {
 		if (!table) {
 			table = api.getTable(this.ctx, tableId).then((read) => {
 				this.known.set(tableId, read);
+				// Where a read-back of this table's lost creates starts: its row count before any write.
+				this.readBacks.set(tableId, new TableReadBack(this.ctx, tableId, read.rowCount));
 				return read;
 			});
 			this.tables.set(tableId, table);
@@ -153,6 +221,7 @@ export class Session {
 				for await (const page of allRows(this.ctx, tableId, typeof table.rowCount === 'number' ? table.rowCount : undefined)) {
 					rows.push(...page);
 				}
+				this.readBacks.get(tableId)?.existing(rows);
 				return new RowIndex(rows);
 			})();
 			this.indexes.set(tableId, index);
@@ -228,6 +297,106 @@ export class Session {
 		});
 	}
 
+	/**
+	 * Creates the row of an item. A create is not idempotent, so it is not simply sent again
+	 * when its answer is lost (a 502/503/504, a time-out, a dropped connection): it waits for a
+	 * read-back of the table (see readBack.ts), which says whether the row was stored. The row
+	 * found is the item's; a row surely missing is sent again (up to `MAX_SENDS` times in all);
+	 * when the read-back cannot tell, the item keeps its error, saying so.
+	 */
+	async create(itemIndex: number, tableId: string, data: IDataObject): Promise<Row> {
+		const key = dataKey(data);
+		let lost: ServiceError | undefined;
+		for (let sends = 1; ; sends++) {
+			let sentAt = Date.now();
+			let row: Row | undefined;
+			let failure: unknown;
+			try {
+				row = await this.write(
+					itemIndex,
+					async () => {
+						sentAt = Date.now();
+						return withId<Row>('JustPaid', 'the new row', await api.createRow(this.ctx, tableId, data));
+					},
+					{ tableId },
+				);
+			} catch (error) {
+				failure = error;
+			}
+			if (!row) {
+				if (lost && failure instanceof NotSentError) throw notStoredAndNotSent(lost, failure);
+				if (!isAmbiguous(failure)) throw failure as Error;
+				lost = failure as ServiceError;
+				const pause = TIMEOUT_CODES.has(lost.details.code ?? '') ? SETTLE_AFTER_TIMEOUT_MS : SETTLE_MS;
+				const outcome = await this.readBack(tableId, { itemIndex, key, sentAt, readableAt: Date.now() + pause });
+				if (outcome.kind === 'found') return outcome.row;
+				if (outcome.kind === 'unsure') throw unsettled(lost, outcome.reason);
+				if (sends >= MAX_SENDS) throw notStored(lost, sends);
+				continue;
+			}
+			this.readBacks.get(tableId)?.answered(row, Date.now());
+			return row;
+		}
+	}
+
+	/** Waits for the read-back of a lost create, its slot given up meanwhile. */
+	private async readBack(tableId: string, entry: { itemIndex: number; key: string; sentAt: number; readableAt: number }): Promise<ReadBackOutcome> {
+		let readBack = this.readBacks.get(tableId);
+		if (!readBack) {
+			// The table was not read before this write (not the case for the operations here): no
+			// rows predate it that are known, so the read-back pages from the start.
+			readBack = new TableReadBack(this.ctx, tableId);
+			this.readBacks.set(tableId, readBack);
+		}
+		const outcome = new Promise<ReadBackOutcome>((resolve) =>
+			readBack.wait({
+				...entry,
+				settle: (settled) => {
+					this.resuming++;
+					resolve(settled);
+				},
+			}),
+		);
+		if (this.slots) this.slots.release();
+		else void this.settle();
+		const settled = await outcome;
+		if (this.slots) await this.slots.acquire();
+		this.resuming--;
+		return settled;
+	}
+
+	/** Whether every write is done or waiting for a read-back. */
+	private idle(): boolean {
+		return this.slots === undefined || (this.allStarted && this.slots.held === 0 && this.resuming === 0);
+	}
+
+	/**
+	 * Runs the read-backs of the tables with lost creates, once nothing is being written: a row
+	 * the read-back does not see then cannot still arrive from this execution.
+	 */
+	private async settle(): Promise<void> {
+		if (this.settling || !this.idle()) return;
+		const waiting = [...this.readBacks.values()].filter((readBack) => readBack.pending > 0);
+		if (!waiting.length) return;
+		this.settling = true;
+		try {
+			const wait = Math.max(...waiting.map((readBack) => readBack.readableAt)) - Date.now();
+			if (wait > 0) await sleep(wait);
+			for (const readBack of waiting) await readBack.pass();
+		} finally {
+			this.settling = false;
+		}
+		// A pass whose reads failed left its creates waiting: try again while nothing else runs.
+		if (this.idle()) void this.settle();
+	}
+
+	/** Requests the read-backs of this execution made. */
+	get readBackRequests(): number {
+		let reads = 0;
+		for (const readBack of this.readBacks.values()) reads += readBack.reads;
+		return reads;
+	}
+
 	/** After a failure without Continue On Fail: nothing more is sent. */
 	stop(itemIndex: number): void {
 		if (this.stoppedBy === undefined) this.stoppedBy = itemIndex;
@@ -248,7 +417,7 @@ export class Session {
 		preset: Map<number, ItemResult> = new Map(),
 	): Promise<ItemResult[]> {
 		const results: ItemResult[] = Array.from({ length: count }, (_v, i) => preset.get(i) ?? []);
-		await mapConcurrent(groups, this.pacing.concurrency, async (group) => {
+		const runGroup = async (group: number[]) => {
 			let failedAt: number | undefined;
 			for (const itemIndex of group) {
 				if (failedAt !== undefined) {
@@ -267,7 +436,19 @@ export class Session {
 					if (!this.continueOnFail) this.stop(itemIndex);
 				}
 			}
-		});
+		};
+		// Groups start in order, up to the concurrency side by side; a slot a create gives up while
+		// it waits for a read-back goes to the next group.
+		this.allStarted = false;
+		this.slots = new Slots(this.pacing.concurrency, () => void this.settle());
+		const running: Array<Promise<void>> = [];
+		for (const group of groups) {
+			await this.slots.acquire();
+			running.push(runGroup(group).finally(() => this.slots!.release()));
+		}
+		this.allStarted = true;
+		void this.settle();
+		await Promise.all(running);
 		if (!this.continueOnFail) {
 			const first = results.findIndex((result) => result instanceof Error && !(result instanceof NotSentError));
 			if (first !== -1) throw toNodeError(this.ctx.getNode(), results[first], first);

@@ -3,13 +3,14 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { withId } from '../../../shared/shape';
+import { writeIds } from '../../../shared/writeIds';
 import { api, rowOutput } from '../../api';
 import type { Column, Row } from '../../api';
 import { readWriteOptions, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
 import { groupBy, matchKey, Session } from './session';
 import type { RowIndex } from './session';
 import { skipUnchangedOption } from './update';
-import { checkRequired, checkRow, readRowValues, rowValuesProperty, sameJson, valueOptions } from './values';
+import { checkRequired, checkRow, readRowValues, readWriteIdColumn, rowValuesProperty, sameJson, valueOptions, writeIdOption } from './values';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -21,7 +22,7 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...valueOptions, skipUnchangedOption, ...writeOptions],
+		options: [...valueOptions, skipUnchangedOption, writeIdOption, ...writeOptions],
 	},
 ];
 
@@ -30,6 +31,8 @@ interface Prepared {
 	column: string;
 	key: string;
 	data: IDataObject;
+	/** The Write ID Column and this item's write id, set only when a row is created. */
+	writeId?: { column: string; value: string };
 	columns: Column[];
 	index: RowIndex;
 }
@@ -44,6 +47,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const session = new Session(this, readWriteOptions(this));
 	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
 	const skipUnchanged = (this.getNodeParameter('options.skipUnchanged', 0, true) as boolean) !== false;
+	const writeId = writeIds();
 
 	const prepared = await prepareEachAsync(this, items, async (i): Promise<Prepared> => {
 		const table = tableId(this, i);
@@ -52,9 +56,21 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (!column) throw new Error(`Item ${i}: choose the column to match on (under "Columns")`);
 		const columns = await session.columns(table);
 		const data = checkRow(this, columns, readRowValues(this, items[i], i, columns), i, false);
+		const writeIdColumn = readWriteIdColumn(this, i, columns);
+		if (writeIdColumn === column) throw new Error(`Item ${i}: the column to match on must not be the Write ID Column (\`${column}\`)`);
+		// A matched row keeps the write id it was created with.
+		if (writeIdColumn) delete data[writeIdColumn];
 		const key = matchKey(data[column]);
 		if (key === undefined) throw new Error(`Item ${i}: \`${column}\`, the column to match on, has no value`);
-		return { tableId: table, column, key, data, columns, index: await session.index(table) };
+		return {
+			tableId: table,
+			column,
+			key,
+			data,
+			writeId: writeIdColumn ? { column: writeIdColumn, value: writeId(i) } : undefined,
+			columns,
+			index: await session.index(table),
+		};
 	});
 
 	const preset = new Map<number, ItemResult>();
@@ -71,7 +87,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		items.length,
 		groups,
 		async (i) => {
-			const { tableId: table, column, data, columns, index } = prepared[i] as Prepared;
+			const { tableId: table, column, data, writeId: id, columns, index } = prepared[i] as Prepared;
 			const [current] = index.find(column, data[column]);
 			if (current) {
 				const merged = { ...(current.data ?? {}), ...data };
@@ -82,7 +98,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				return output(row, 'updated');
 			}
 			checkRequired(this, columns, data, i);
-			const row = await session.write(i, async () => withId<Row>('JustPaid', 'the new row', await api.createRow(this, table, data)), { tableId: table });
+			const row = await session.create(i, table, id ? { ...data, [id.column]: id.value } : data);
 			index.put(row);
 			return output(row, 'created');
 		},

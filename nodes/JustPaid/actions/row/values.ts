@@ -77,6 +77,36 @@ export const valueOptions: INodeProperties[] = [
 	},
 ];
 
+/**
+ * Row → Create and Upsert: a column the node fills with a unique write id per created row. When
+ * JustPaid's answer to a create is lost, the node reads the table back to find out whether the
+ * row was stored; matching by this id is exact, also when other rows carry the same data.
+ */
+export const writeIdOption: INodeProperties = {
+	displayName: 'Write ID Column',
+	name: 'writeIdColumn',
+	type: 'string',
+	default: '',
+	placeholder: 'e.g. n8n_write_id',
+	description:
+		'A text column the node fills with a unique ID for each row it creates. When an answer from JustPaid is lost (a server error, a time-out, a dropped connection), the node reads the table back to find out whether the row was stored: with this column it finds the row by its ID, exactly, even when other rows carry the same values. Recommended for unattended workflows.',
+};
+
+/** The Write ID Column of the node (or none), checked against the table's columns. */
+export function readWriteIdColumn(ctx: IExecuteFunctions, itemIndex: number, columns: Column[]): string | undefined {
+	const options = itemParameter<IDataObject>(ctx, 'options', itemIndex, {});
+	const name = String(options.writeIdColumn ?? '').trim();
+	if (!name) return undefined;
+	const column = columns.find((candidate) => candidate.id === name);
+	if (column && column.type !== 'text') {
+		throw new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: the Write ID Column \`${name}\` is a ${column.type} column; it must be a text column`, {
+			itemIndex,
+			description: 'The node writes a text ID (e.g. "k3j9x0a1b2c3-17") into it. Choose a text column, or a name no column has: JustPaid keeps undeclared keys too.',
+		});
+	}
+	return name;
+}
+
 /** Item fields that describe a row rather than its data (from Get Many, Find…): never auto-mapped. */
 const ROW_FIELDS = new Set(['id', 'createdAt', 'updatedAt', 'position', 'tableId', '_action']);
 
