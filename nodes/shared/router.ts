@@ -8,7 +8,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { runOperation } from './execute';
 import type { Operation } from './execute';
 import type { ServiceDefinition } from './request';
-import { boundedToolAnswer, lookUpTableNames, runsAsTool, toolError } from './tool';
+import { boundedToolAnswer, lookUpTableNames, runsAsTool, toolError, toolErrorItems } from './tool';
 import type { TableDirectory } from './tool';
 
 export interface OperationEntry extends Operation {
@@ -89,7 +89,7 @@ export async function route(
 	if (!runsAsTool(this)) return await runOperation.call(this, service, entry);
 	try {
 		const [output] = await runOperation.call(this, service, entry);
-		return [boundedToolAnswer(output, entry.description.some((property) => property.name === 'limit'))];
+		return [boundedToolAnswer(toolErrorItems(output), entry.description.some((property) => property.name === 'limit'))];
 	} catch (error) {
 		throw toolError(error as Error);
 	}

@@ -228,9 +228,28 @@ export function boundedToolAnswer(output: INodeExecutionData[], hasLimit: boolea
 	return kept;
 }
 
-/** An error for the model: n8n's agent passes on only the message, so the description goes into it. */
+/** "Item 0: " says nothing to a model: a tool call is one item. */
+const withoutItem = (message: string) => message.replace(/^Item \d+: /, '');
+
+/**
+ * An error for the model: n8n's agent passes on only the message, so the description (what to
+ * do) goes into it; the item number goes.
+ */
 export function toolError<E extends Error & { description?: string | null }>(error: E): E {
 	const description = typeof error.description === 'string' ? error.description.trim() : '';
+	error.message = withoutItem(error.message);
 	if (description && !error.message.includes(description)) error.message = `${error.message} — ${description}`;
 	return error;
+}
+
+/** Error items (Continue On Fail) of a tool's answer, worded for the model as `toolError` words an error. */
+export function toolErrorItems(output: INodeExecutionData[]): INodeExecutionData[] {
+	return output.map((item) => {
+		const { error, description } = item.json;
+		if (typeof error !== 'string') return item;
+		const message = withoutItem(error);
+		const json: IDataObject = { ...item.json, error: typeof description === 'string' && description && !message.includes(description) ? `${message} — ${description}` : message };
+		delete json.description;
+		return { ...item, json };
+	});
 }

@@ -25,6 +25,8 @@ import { startJustPaidSandbox } from '../../sandbox/justpaid';
 import type { JustPaidSandbox } from '../../sandbox/justpaid';
 import type { WorkflowJson } from '../harness/n8n';
 
+import { startModelServer } from './model-server';
+import type { ModelServer } from './model-server';
 import type { CredentialImport, ExecuteResult } from './n8n';
 import { ROOT } from './n8n';
 
@@ -36,6 +38,8 @@ export interface Sandboxes {
 	extruct: ExtructSandbox;
 	justpaid: JustPaidSandbox;
 	clay: ClaySandbox;
+	/** The scripted OpenAI-compatible model the AI Agent workflows' OpenAI credential points at. */
+	model: ModelServer;
 	close(): Promise<void>;
 }
 
@@ -53,7 +57,9 @@ export async function startSandboxes(): Promise<Sandboxes> {
 		started.push(justpaid);
 		const clay = await startClaySandbox({ runStartMs: 100, runDurationMs: 300 });
 		started.push(clay);
-		return { extruct, justpaid, clay, close };
+		const model = await startModelServer();
+		started.push(model);
+		return { extruct, justpaid, clay, model, close };
 	} catch (error) {
 		await close();
 		throw error;
@@ -65,6 +71,7 @@ export function credentialsFor(sandboxes: Sandboxes): CredentialImport[] {
 		{ id: '1', name: 'Extruct account', type: 'extructApi', data: { apiToken: sandboxes.extruct.token, baseUrl: sandboxes.extruct.url } },
 		{ id: '2', name: 'JustPaid account', type: 'justPaidApi', data: { apiKey: sandboxes.justpaid.apiKey, baseUrl: sandboxes.justpaid.url } },
 		{ id: '3', name: 'Clay account', type: 'clayApi', data: { sessionToken: sandboxes.clay.session, baseUrl: sandboxes.clay.url } },
+		{ id: '4', name: 'OpenAI (scripted model)', type: 'openAiApi', data: { apiKey: sandboxes.model.apiKey, url: sandboxes.model.url } },
 	];
 }
 

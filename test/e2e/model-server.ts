@@ -92,6 +92,8 @@ export interface RecordedRequest {
 	step?: number;
 	/** What it answered: tool calls, or the final answer. */
 	reply?: { toolCalls: ToolCall[] } | { content: string };
+	/** Why the script could not answer (the server answered 500 with it). */
+	error?: string;
 }
 
 export interface ModelServer {
@@ -103,6 +105,8 @@ export interface ModelServer {
 	setScript(script: Script): void;
 	/** The recorded chat completion requests (the model's turns), in order. */
 	turns(): Array<RecordedRequest & { body: ChatRequest }>;
+	/** The conversation a recorded request carried, as the script saw it. */
+	conversation(request: ChatRequest): Conversation;
 	close(): Promise<void>;
 }
 
@@ -123,19 +127,24 @@ function parseJson(value: string): unknown {
 	}
 }
 
-/** The conversation a request carries: its step, tools, prompts and the tool results paired to their calls. */
-export function conversationOf(request: ChatRequest): Conversation {
+/**
+ * The conversation a request carries: its step, tools, prompts and the tool results paired to
+ * their calls. `stepOf` gives the step a tool call was made in (the server knows its calls' ids):
+ * an agent may send one turn's parallel calls back as one assistant message each (n8n's V3 agent
+ * does), so counting assistant messages would not count turns. Without it, each assistant
+ * message is a turn.
+ */
+export function conversationOf(request: ChatRequest, stepOf: (callId: string) => number | undefined = () => undefined): Conversation {
 	const calls = new Map<string, { name: string; arguments: Record<string, unknown> }>();
 	const results: ToolResult[] = [];
-	let step = 0;
-	let lastRound: string[] = [];
+	let counted = 0;
+	const steps = new Map<string, number>();
 	for (const message of request.messages ?? []) {
 		if (message.role === 'assistant') {
-			step++;
-			lastRound = [];
+			counted++;
 			for (const call of message.tool_calls ?? []) {
 				calls.set(call.id, { name: call.function.name, arguments: (parseJson(call.function.arguments) as Record<string, unknown>) ?? {} });
-				lastRound.push(call.id);
+				steps.set(call.id, stepOf(call.id) ?? counted - 1);
 			}
 		} else if (message.role === 'tool' && message.tool_call_id) {
 			const call = calls.get(message.tool_call_id);
@@ -143,13 +152,14 @@ export function conversationOf(request: ChatRequest): Conversation {
 			results.push({ callId: message.tool_call_id, name: call?.name ?? '?', arguments: call?.arguments ?? {}, content, json: parseJson(content) });
 		}
 	}
+	const lastStep = Math.max(-1, ...steps.values());
 	return {
-		step,
+		step: lastStep + 1,
 		request,
 		tools: (request.tools ?? []).map((tool) => tool.function),
 		prompts: (request.messages ?? []).filter((message) => message.role === 'user').map((message) => text(message.content)),
 		results,
-		last: results.filter((result) => lastRound.includes(result.callId)),
+		last: results.filter((result) => steps.get(result.callId) === lastStep),
 	};
 }
 
@@ -170,8 +180,12 @@ export async function startModelServer(options: { apiKey?: string; script?: Scri
 	const requests: RecordedRequest[] = [];
 	let script: Script = options.script ?? { steps: [] };
 
+	/** The step each tool call this server made was made in, by call id. */
+	const issued = new Map<string, number>();
+	const conversation = (request: ChatRequest) => conversationOf(request, (callId) => issued.get(callId));
+
 	function reply(request: ChatRequest): { step: number; toolCalls: ToolCall[]; content?: string } {
-		const conversation = conversationOf(request);
+		const conversation = conversationOf(request, (callId) => issued.get(callId));
 		const step = script.steps[conversation.step];
 		if (step === undefined) return { step: conversation.step, toolCalls: [], content: (script.answer ?? defaultAnswer)(conversation) };
 		const calls = typeof step === 'function' ? step(conversation) : step;
@@ -243,11 +257,13 @@ export async function startModelServer(options: { apiKey?: string; script?: Scri
 			try {
 				turn = reply(body);
 			} catch (error) {
-				return send(response, 500, { error: { message: (error as Error).message, type: 'script_error' } });
+				recorded.error = (error as Error).message;
+				return send(response, 500, { error: { message: recorded.error, type: 'script_error' } });
 			}
 			recorded.step = turn.step;
 			recorded.reply = turn.toolCalls.length ? { toolCalls: turn.toolCalls } : { content: turn.content ?? '' };
 			const answer = completion(body.model ?? SCRIPTED_MODEL, turn.toolCalls, turn.content);
+			for (const call of answer.calls) issued.set(call.id, turn.step);
 			if (body.stream) return streamCompletion(response, body, answer);
 			send(response, 200, {
 				id: answer.id,
@@ -268,6 +284,7 @@ export async function startModelServer(options: { apiKey?: string; script?: Scri
 		apiKey,
 		requests,
 		setScript: (next) => (script = next),
+		conversation,
 		turns: () => requests.filter((entry): entry is RecordedRequest & { body: ChatRequest } => entry.path === '/v1/chat/completions' && entry.step !== undefined),
 		close: async () => {
 			server.closeAllConnections();
