@@ -79,7 +79,7 @@ function agentWorkflow(id: string, prompt: string, tools: ToolNode[], agentVersi
 				typeVersion: 1.2,
 				position: [100, 220],
 				parameters: { model: { __rl: true, mode: 'id', value: SCRIPTED_MODEL }, options: {} },
-				credentials: { openAiApi: { id: '4', name: 'OpenAI (scripted model)' } },
+				credentials: { openAiApi: { id: '4', name: 'OpenAI account' } },
 			},
 			...tools.map((tool, index) => ({
 				id: `${id}-tool-${index}`,

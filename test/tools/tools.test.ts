@@ -158,7 +158,7 @@ describe('Extruct as a tool', () => {
 	test('a service error carries its advice in the message (the agent passes on only the message)', async () => {
 		const table = fx.sandbox.seedTable({ name: 'Gone', kind: 'company' });
 		const result = await tool({ resource: 'row', operation: 'get', table: byId(table.id), rowId: fromAI('row_id') }, { row_id: '00000000-0000-4000-8000-000000000000' });
-		expect(result.error?.message).toMatch(/^Not found in Extruct: .+ — The table, row or column ID is wrong/);
+		expect(result.error?.message).toBe('Not found in Extruct: Row not found — The table, row or column ID is wrong, or it belongs to another workspace.');
 	});
 
 	test('runs enrichment of the row the model names and answers with the enriched row', async () => {
