@@ -2,9 +2,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { route } from '../shared/router';
+import { toolProperties } from '../shared/tool';
 import { operations, properties } from './actions';
 import { extruct } from './api';
 import { listSearch, loadOptions, resourceMapping } from './methods';
+import { tableDirectory, toolDescriptions } from './tool';
 
 export class Extruct implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,12 +22,12 @@ export class Extruct implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'extructApi', required: true }],
-		properties,
+		properties: toolProperties(properties, 'Extruct', toolDescriptions),
 	};
 
 	methods = { listSearch, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this, extruct, operations);
+		return await route.call(this, extruct, operations, tableDirectory);
 	}
 }

@@ -2,9 +2,11 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { route } from '../shared/router';
+import { toolProperties } from '../shared/tool';
 import { operations, properties } from './actions';
 import { justPaid } from './api';
 import { listSearch, loadOptions, resourceMapping } from './methods';
+import { tableDirectory, toolDescriptions } from './tool';
 
 export class JustPaid implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,12 +22,12 @@ export class JustPaid implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'justPaidApi', required: true }],
-		properties,
+		properties: toolProperties(properties, 'JustPaid', toolDescriptions),
 	};
 
 	methods = { listSearch, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this, justPaid, operations);
+		return await route.call(this, justPaid, operations, tableDirectory);
 	}
 }

@@ -2,6 +2,7 @@
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { itemParameter } from './parameters';
+import { runsAsTool, tableForName } from './tool';
 
 export interface TableLocatorSpec {
 	/** e.g. "The Clay table to work on". */
@@ -53,6 +54,8 @@ export function tableLocator(spec: TableLocatorSpec): INodeProperties {
 
 /** The table ID an item names (From List, By ID or By URL). */
 export function tableId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const named = tableForName(ctx, itemIndex);
+	if (named) return named;
 	const id = String(itemParameter(ctx, 'table', itemIndex, '', { extractValue: true }) ?? '').trim();
 	if (!id) throw new Error(`Item ${itemIndex}: "Table" is empty — choose a table, or give its ID or URL`);
 	return id;
@@ -78,9 +81,14 @@ export function limitOption(show: IDisplayOptions['show'] = {}): INodeProperties
 	};
 }
 
-/** Return All / Limit of an item, as a number (Infinity for Return All). */
+/**
+ * Return All / Limit of an item, as a number (Infinity for Return All). As an AI agent's tool a
+ * node returns at most its Limit (default 50) even with Return All: its answer goes into the
+ * model's context.
+ */
 export function readLimit(ctx: IExecuteFunctions, itemIndex: number): number {
-	return (ctx.getNodeParameter('returnAll', itemIndex, false) as boolean) ? Infinity : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	return returnAll && !runsAsTool(ctx) ? Infinity : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
 }
 
 export const DEFAULT_BATCH_SIZE = 200;

@@ -8,6 +8,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { runOperation } from './execute';
 import type { Operation } from './execute';
 import type { ServiceDefinition } from './request';
+import { boundedToolAnswer, lookUpTableNames, runsAsTool, toolError, toolErrorItems } from './tool';
+import type { TableDirectory } from './tool';
 
 export interface OperationEntry extends Operation {
 	/** Shown in the Operation selector. */
@@ -64,13 +66,31 @@ export function resourceProperties(resources: ResourceEntry[], operations: Opera
 	];
 }
 
-/** Runs the operation chosen in the node's Resource and Operation parameters. */
-export async function route(this: IExecuteFunctions, service: ServiceDefinition, operations: Operations): Promise<INodeExecutionData[][]> {
+/**
+ * Runs the operation chosen in the node's Resource and Operation parameters. With `tables`, a
+ * table parameter holding a table's name is looked up first. As an AI agent's tool the answer
+ * is bounded and an error carries its description in its message (the agent passes on only that).
+ */
+export async function route(
+	this: IExecuteFunctions,
+	service: ServiceDefinition,
+	operations: Operations,
+	tables?: TableDirectory,
+): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const entry = operations[resource]?.[operation];
 	if (!entry) {
 		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	}
-	return await runOperation.call(this, service, entry);
+	if (tables && entry.description.some((property) => property.name === 'table')) {
+		await lookUpTableNames(this, this.getInputData(), tables);
+	}
+	if (!runsAsTool(this)) return await runOperation.call(this, service, entry);
+	try {
+		const [output] = await runOperation.call(this, service, entry);
+		return [boundedToolAnswer(toolErrorItems(output), entry.description.some((property) => property.name === 'limit'))];
+	} catch (error) {
+		throw toolError(error as Error);
+	}
 }

@@ -25,6 +25,8 @@ import { startJustPaidSandbox } from '../../sandbox/justpaid';
 import type { JustPaidSandbox } from '../../sandbox/justpaid';
 import type { WorkflowJson } from '../harness/n8n';
 
+import { startModelServer } from './model-server';
+import type { Conversation, ModelServer } from './model-server';
 import type { CredentialImport, ExecuteResult } from './n8n';
 import { ROOT } from './n8n';
 
@@ -36,6 +38,8 @@ export interface Sandboxes {
 	extruct: ExtructSandbox;
 	justpaid: JustPaidSandbox;
 	clay: ClaySandbox;
+	/** The scripted OpenAI-compatible model the AI Agent workflows' OpenAI credential points at. */
+	model: ModelServer;
 	close(): Promise<void>;
 }
 
@@ -53,7 +57,9 @@ export async function startSandboxes(): Promise<Sandboxes> {
 		started.push(justpaid);
 		const clay = await startClaySandbox({ runStartMs: 100, runDurationMs: 300 });
 		started.push(clay);
-		return { extruct, justpaid, clay, close };
+		const model = await startModelServer();
+		started.push(model);
+		return { extruct, justpaid, clay, model, close };
 	} catch (error) {
 		await close();
 		throw error;
@@ -65,6 +71,7 @@ export function credentialsFor(sandboxes: Sandboxes): CredentialImport[] {
 		{ id: '1', name: 'Extruct account', type: 'extructApi', data: { apiToken: sandboxes.extruct.token, baseUrl: sandboxes.extruct.url } },
 		{ id: '2', name: 'JustPaid account', type: 'justPaidApi', data: { apiKey: sandboxes.justpaid.apiKey, baseUrl: sandboxes.justpaid.url } },
 		{ id: '3', name: 'Clay account', type: 'clayApi', data: { sessionToken: sandboxes.clay.session, baseUrl: sandboxes.clay.url } },
+		{ id: '4', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: sandboxes.model.apiKey, url: sandboxes.model.url } },
 	];
 }
 
@@ -365,7 +372,71 @@ const enrichedToJustPaid: PublishedExample<{ extruct: ExtructTable; justPaidTabl
 	},
 };
 
-export const EXAMPLES: ExampleCase[] = [extructEnrichCompanies, scheduledEnrichment, webhookLead, enrichedToJustPaid];
+const RESEARCH = { company: 'Initech', website: 'https://initech.example', domain: 'initech.example' };
+
+/** The tool results the scripted model received from a tool, by n8n's tool name (the node name, `_` for spaces). */
+function toolRows(conversation: Conversation, tool: string): Array<Record<string, unknown>> {
+	const result = [...conversation.results].reverse().find((entry) => entry.name === tool.replace(/[^a-zA-Z0-9_-]+/g, '_'));
+	if (!Array.isArray(result?.json)) throw new Error(`The model got no rows from the tool "${tool}": ${result?.content ?? 'no result'}`);
+	return result.json as Array<Record<string, unknown>>;
+}
+
+const agentLeadResearch: ExecutedExample<{ extruct: ExtructTable; justPaidTableId: string; clayTableId: string }> = {
+	file: 'agent-lead-research.json',
+	start: 'execute',
+	prepare(sandboxes) {
+		// The tables the example's system message names; its tools take them by name from the model.
+		const extruct = sandboxes.extruct.seedTable({
+			name: 'Companies',
+			kind: 'company',
+			columns: [{ kind: 'agent', name: 'CEO', key: 'ceo', value: { agent_type: 'research_pro', prompt: 'Who is the CEO of {input}?', output_format: 'text' } }],
+		});
+		const justpaid = sandboxes.justpaid.seedTable({ name: 'Leads', columns: [{ name: 'website', type: 'url', required: true }, { name: 'ceo', type: 'text' }] });
+		const clay = sandboxes.clay.seedTable({ name: 'Leads', fields: [{ name: 'Company' }, { name: 'Domain', type: 'url' }, { name: 'CEO' }] });
+		// What a model does with the example's prompt: add the company, enrich it, save the lead twice, answer.
+		sandboxes.model.setScript({
+			steps: [
+				{ name: 'Add_Company', arguments: { table: 'Companies', values: { input: RESEARCH.website } } },
+				(conversation) => ({ name: 'Enrich_Company', arguments: { table: 'Companies', row_id: toolRows(conversation, 'Add Company')[0].id } }),
+				(conversation) => {
+					const ceo = (toolRows(conversation, 'Enrich Company')[0].ceo as { answer: string }).answer;
+					return [
+						{ name: 'Save_Lead_In_JustPaid', arguments: { table: 'Leads', values: { website: RESEARCH.website, ceo } } },
+						{ name: 'Add_Lead_To_Clay', arguments: { table: 'Leads', values: { Company: RESEARCH.company, Domain: RESEARCH.domain, CEO: ceo } } },
+					];
+				},
+			],
+			answer: (conversation) => {
+				const ceo = (toolRows(conversation, 'Enrich Company')[0].ceo as { answer: string }).answer;
+				return `The CEO of ${RESEARCH.company} is ${ceo}. Saved as JustPaid row ${toolRows(conversation, 'Save Lead In JustPaid')[0].id} and Clay record ${toolRows(conversation, 'Add Lead To Clay')[0].id}.`;
+			},
+		});
+		sandboxes.model.requests.length = 0;
+		return { extruct, justPaidTableId: justpaid.id, clayTableId: clay.id };
+	},
+	verify(result, sandboxes, { extruct, justPaidTableId, clayTableId }) {
+		// Extruct: the company once, enriched once (one run over its row).
+		const [row] = expectEnrichedOnce(sandboxes, extruct.id, [RESEARCH.website]);
+		const ceo = answerOf(extruct, 'ceo', RESEARCH.website);
+		expect(sandboxes.extruct.server.requests('POST', /\/run$/).filter((entry) => entry.path.includes(extruct.id)).map((entry) => entry.body)).toEqual([
+			expect.objectContaining({ rows: [row.id] }),
+		]);
+		// JustPaid and Clay: the lead, with the CEO Extruct found.
+		const [lead] = sandboxes.justpaid.tables.get(justPaidTableId)!.rows;
+		expect(sandboxes.justpaid.tables.get(justPaidTableId)!.rows.map((entry) => entry.data)).toEqual([{ website: RESEARCH.website, ceo }]);
+		const records = [...sandboxes.clay.tables.get(clayTableId)!.records.values()];
+		expect(records).toHaveLength(1);
+		expect(records[0].cells[sandboxes.clay.fieldId(clayTableId, 'CEO')]).toEqual(expect.objectContaining({ value: ceo }));
+		// The model: offered the four tools, four turns, and the agent answered with what the tools returned.
+		const turns = sandboxes.model.turns();
+		expect(turns.map((turn) => turn.step)).toEqual([0, 1, 2, 3]);
+		expect((turns[0].body.tools ?? []).map((tool) => tool.function.name).sort()).toEqual(['Add_Company', 'Add_Lead_To_Clay', 'Enrich_Company', 'Save_Lead_In_JustPaid']);
+		expect(turns[0].body.messages.find((message) => message.role === 'user')?.content).toBe('Research initech.example: who is its CEO? Save it as a lead.');
+		expect(result.outputs['AI Agent']).toEqual([{ output: `The CEO of ${RESEARCH.company} is ${ceo}. Saved as JustPaid row ${lead.id} and Clay record ${records[0].id}.` }]);
+	},
+};
+
+export const EXAMPLES: ExampleCase[] = [extructEnrichCompanies, scheduledEnrichment, webhookLead, enrichedToJustPaid, agentLeadResearch];
 
 export function exampleFiles(): string[] {
 	return readdirSync(path.join(ROOT, 'examples'))

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { itemParameter } from '../../shared/parameters';
 import { batchOptions as sharedBatchOptions, tableLocator as sharedTableLocator } from '../../shared/properties';
+import { tableForName } from '../../shared/tool';
 import { toList } from '../../shared/validate';
 
 export { batchSettings, limitOption, readLimit, returnAllOption } from '../../shared/properties';
@@ -71,6 +72,8 @@ function rawLocator(ctx: IExecuteFunctions, name: string, itemIndex: number): Lo
 
 /** The table id: from the locator; a pasted Clay URL works in every mode. */
 export function tableId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const named = tableForName(ctx, itemIndex);
+	if (named) return named;
 	const raw = String(rawLocator(ctx, 'table', itemIndex).value ?? '').trim();
 	const fromUrl = TABLE_IN_URL.exec(raw)?.[1];
 	const id = fromUrl ?? raw;

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { batchOptions as sharedBatchOptions, tableLocator as sharedTableLocator } from '../../shared/properties';
 import { jsonParameter, parseWith, toList } from '../../shared/validate';
 
-export { limitOption, returnAllOption, tableId } from '../../shared/properties';
+export { limitOption, readLimit, returnAllOption, tableId } from '../../shared/properties';
 import type { ColumnConfig } from '../api';
 
 export const tableLocator = sharedTableLocator({

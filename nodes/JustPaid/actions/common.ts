@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { tableLocator as sharedTableLocator } from '../../shared/properties';
 import { jsonParameter, parseWith, toList } from '../../shared/validate';
 
-export { limitOption, returnAllOption, tableId } from '../../shared/properties';
+export { limitOption, readLimit, returnAllOption, tableId } from '../../shared/properties';
 import { COLUMN_TYPES, MAX_ROWS_CAP } from '../api';
 import type { Column } from '../api';
 

@@ -5,6 +5,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
 
 import { itemParameter } from '../../../shared/parameters';
+import { withJsonValues } from '../../../shared/tool';
 import { RECORD_KEYS } from '../../schema';
 import type { TableSchema } from '../../schema';
 
@@ -55,7 +56,7 @@ export function readCells(
 	schema: TableSchema,
 	ignoreUnknown: boolean,
 ): IDataObject {
-	const mapper = itemParameter<ResourceMapperValue>(ctx, 'cells', itemIndex);
+	const mapper = withJsonValues(ctx, itemIndex, itemParameter<ResourceMapperValue>(ctx, 'cells', itemIndex));
 	const auto = mapper.mappingMode !== 'defineBelow';
 	const source: IDataObject = auto ? item.json : ((mapper.value ?? {}) as IDataObject);
 	const cells: IDataObject = {};

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api, rowOutput } from '../../api';
-import { limitOption, returnAllOption, simplifyOption, tableId, tableLocator } from '../common';
+import { limitOption, readLimit, returnAllOption, simplifyOption, tableId, tableLocator } from '../common';
 
 export const description: INodeProperties[] = [tableLocator, returnAllOption, limitOption(), simplifyOption];
 
@@ -12,8 +12,7 @@ const PAGE = 100;
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	return await perItem(this, items, async (i) => {
 		const table = tableId(this, i);
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
+		const limit = readLimit(this, i);
 		const simplify = this.getNodeParameter('simplify', i, true) as boolean;
 		const out: IDataObject[] = [];
 		let offset = 0;

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { z } from 'zod';
 
 import { itemParameter } from '../../../shared/parameters';
+import { withJsonValues } from '../../../shared/tool';
 import { jsonParameter, parseWith } from '../../../shared/validate';
 import { api } from '../../api';
 
@@ -47,9 +48,9 @@ export async function columnKeys(ctx: IExecuteFunctions, tableId: string): Promi
 	return new Set(table.columns.map((column) => column.config.key));
 }
 
-/** The item's Columns parameter: its mapping mode, and the values when they are defined below. */
+/** The item's Columns parameter (with a tool's "Values (JSON)" over it): its mapping mode, and the values when they are defined below. */
 export function rowMapper(ctx: IExecuteFunctions, itemIndex: number): ResourceMapperValue {
-	return itemParameter<ResourceMapperValue>(ctx, 'columns', itemIndex);
+	return withJsonValues(ctx, itemIndex, itemParameter<ResourceMapperValue>(ctx, 'columns', itemIndex));
 }
 
 /** Whether the row values come from the item's fields, which needs the table's column keys. */

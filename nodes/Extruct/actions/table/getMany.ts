@@ -4,7 +4,7 @@ import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
 import { toList } from '../../../shared/validate';
-import { limitOption, returnAllOption } from '../common';
+import { limitOption, readLimit, returnAllOption } from '../common';
 
 export const description: INodeProperties[] = [
 	returnAllOption,
@@ -67,8 +67,7 @@ const PAGE = 100;
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	return await perItem(this, items, async (i) => {
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
+		const limit = readLimit(this, i);
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
 		const qs: IDataObject = { sort: this.getNodeParameter('sort', i, '-created_at') };
 		for (const key of ['search', 'kind', 'scope']) {

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api, PAGE_SIZE, rowOutput } from '../../api';
-import { columnSelector, limitOption, returnAllOption, simplifyOption, tableId, tableLocator } from '../common';
+import { columnSelector, limitOption, readLimit, returnAllOption, simplifyOption, tableId, tableLocator } from '../common';
 import { matchKey } from './session';
 
 export const description: INodeProperties[] = [
@@ -35,8 +35,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	return await perItem(this, items, async (i) => {
 		const table = tableId(this, i);
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
+		const limit = readLimit(this, i);
 		const simplify = this.getNodeParameter('simplify', i, true) as boolean;
 		const filter = this.getNodeParameter('filter', i, {}) as IDataObject;
 		const column = String(filter.column ?? '').trim();

@@ -12,6 +12,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { z } from 'zod';
 
 import { itemParameter } from '../../../shared/parameters';
+import { withJsonValues } from '../../../shared/tool';
 import type { Column } from '../../api';
 
 export function rowValuesProperty(mode: 'add' | 'map' | 'upsert'): INodeProperties {
@@ -119,7 +120,7 @@ export function readRowValues(
 	itemIndex: number,
 	columns: Column[],
 ): IDataObject {
-	const mapper = itemParameter<ResourceMapperValue>(ctx, 'columns', itemIndex);
+	const mapper = withJsonValues(ctx, itemIndex, itemParameter<ResourceMapperValue>(ctx, 'columns', itemIndex));
 	const options = itemParameter<IDataObject>(ctx, 'options', itemIndex, {});
 	const data: IDataObject = {};
 	const declared = new Set(columns.map((column) => column.id));

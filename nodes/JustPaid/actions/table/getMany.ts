@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
-import { limitOption, returnAllOption } from '../common';
+import { limitOption, readLimit, returnAllOption } from '../common';
 
 export const description: INodeProperties[] = [
 	returnAllOption,
@@ -30,8 +30,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	let tables: IDataObject[] | undefined;
 	return await perItem(this, items, async (i) => {
-		const returnAll = this.getNodeParameter('returnAll', i, false) as boolean;
-		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', i, 50) as number);
+		const limit = readLimit(this, i);
 		const search = String((this.getNodeParameter('filters', i, {}) as IDataObject).search ?? '').trim().toLowerCase();
 		// One list per execution: JustPaid answers every table at once.
 		tables ??= (await api.listTables(this)) as IDataObject[];
