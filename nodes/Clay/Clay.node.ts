@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { route } from '../shared/router';
 import { operations, properties } from './actions';
-import { clay } from './api';
+import { clayService } from './api';
+import { authenticationProperty, clayCredentials } from './auth';
 import { listSearch, loadOptions, resourceMapping } from './methods';
 
 export class Clay implements INodeType {
@@ -19,13 +20,13 @@ export class Clay implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'clayApi', required: true }],
-		properties,
+		credentials: clayCredentials,
+		properties: [authenticationProperty, ...properties],
 	};
 
 	methods = { listSearch, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this, clay, operations);
+		return await route.call(this, clayService(this), operations);
 	}
 }
