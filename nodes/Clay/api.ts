@@ -299,16 +299,18 @@ export const api = {
 	/**
 	 * Every record id of a view. A list of exactly one page (100 ids) may be a first page only:
 	 * then the table's count says whether there are more, and the list is asked again with a
-	 * `limit` that covers them. A view that still lists fewer is filtered (or ignores `limit`).
+	 * `limit` that covers them. `complete` is false when it still lists one page of a larger
+	 * table (a view that ignores `limit`, or a filtered view of exactly 100 records).
 	 */
-	viewRecordIds: async (ctx: RequestContext, tableId: string, viewId: string): Promise<string[]> => {
+	viewRecordList: async (ctx: RequestContext, tableId: string, viewId: string): Promise<{ ids: string[]; complete: boolean }> => {
 		const ids = await api.recordIds(ctx, tableId, viewId);
-		if (ids.length !== VIEW_PAGE) return ids;
+		if (ids.length !== VIEW_PAGE) return { ids, complete: true };
 		const total = await api.count(ctx, tableId);
-		if (total <= ids.length) return ids;
+		if (total <= ids.length) return { ids, complete: true };
 		const more = await api.recordIds(ctx, tableId, viewId, total);
-		return more.length > ids.length ? more : ids;
+		return more.length > ids.length ? { ids: more, complete: more.length >= total } : { ids, complete: false };
 	},
+	viewRecordIds: async (ctx: RequestContext, tableId: string, viewId: string): Promise<string[]> => (await api.viewRecordList(ctx, tableId, viewId)).ids,
 	getRecord: async (ctx: RequestContext, tableId: string, recordId: string) =>
 		await call<ClayRecord>(ctx, 'GET', `/tables/${enc(tableId)}/records/${enc(recordId)}`),
 	/**

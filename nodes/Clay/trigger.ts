@@ -102,6 +102,8 @@ function reader(ctx: IPollFunctions, settings: ClayTriggerSettings) {
 		},
 		/** Every record id of the view, in its order. */
 		ids: async (viewId: string) => await api.viewRecordIds(ctx, settings.tableId, viewId),
+		/** The view's record ids, and whether that is all of them (not only a first page of a larger table). */
+		list: async (viewId: string) => await api.viewRecordList(ctx, settings.tableId, viewId),
 		async output(records: ClayRecord[]): Promise<IDataObject[]> {
 			if (!records.length) return [];
 			if (!settings.simplify) return records.map((record) => record as unknown as IDataObject);
@@ -114,13 +116,17 @@ function reader(ctx: IPollFunctions, settings: ClayTriggerSettings) {
 
 function recordAdded(ctx: IPollFunctions, settings: ClayTriggerSettings): TriggerSpec<AddedState> {
 	const { tableId } = settings;
-	const { view, fetch, ids: listIds, output, base } = reader(ctx, settings);
+	const { view, fetch, ids: listIds, list, output, base } = reader(ctx, settings);
 	const markOf = (mark: Mark | undefined, records: ClayRecord[]) => advanceMark(mark, records.map((record) => ({ key: created(record), id: record.id })));
 	const anchorsOf = (ids: string[]) => ({ head: ids.slice(0, ANCHORS), anchors: ids.slice(-ANCHORS) });
-	/** Not emitted yet by its time: created after the mark, or at it and not among the ids emitted at it. */
-	const unseen = (mark: Mark) => (record: ClayRecord) => {
+	/**
+	 * Not emitted yet by its time: created after the mark, or at it and not among the ids emitted
+	 * at it. `strict`: also not at the mark's time when more records shared it than the mark keeps
+	 * (then only a record's place in the list can tell, and a list of only its first page cannot).
+	 */
+	const unseen = (mark: Mark, strict: boolean) => (record: ClayRecord) => {
 		const order = compareTime(created(record), mark.at);
-		return order > 0 || (order === 0 && !mark.closed && !mark.ids.includes(record.id));
+		return order > 0 || (order === 0 && !mark.closed && !mark.ids.includes(record.id) && !(strict && mark.more));
 	};
 
 	/**
@@ -136,7 +142,8 @@ function recordAdded(ctx: IPollFunctions, settings: ClayTriggerSettings): Trigge
 			if (part.some((record) => compareTime(created(record), mark.at) < 0)) break;
 		}
 		// a bulk add that shared the mark's time and outgrew its ids: its records at that time are not told apart here
-		return found.filter((record) => unseen(mark)(record) && !(mark.more && compareTime(created(record), mark.at) === 0));
+		const position = new Map(ids.map((id, index) => [id, index]));
+		return found.filter(unseen(mark, true)).sort((a, b) => position.get(a.id)! - position.get(b.id)!);
 	};
 
 	return {
@@ -156,7 +163,7 @@ function recordAdded(ctx: IPollFunctions, settings: ClayTriggerSettings): Trigge
 		},
 		async poll(state): Promise<PollResult<AddedState>> {
 			const viewId = await view(state?.viewId);
-			const ids = await listIds(viewId);
+			const { ids, complete } = await list(viewId);
 			const head = state?.head ?? [];
 			const tail = state?.anchors ?? [];
 			let fresh: ClayRecord[];
@@ -174,7 +181,8 @@ function recordAdded(ctx: IPollFunctions, settings: ClayTriggerSettings): Trigge
 				const positional = new Set<string>();
 				if (last >= 0) for (const id of ids.slice(last + 1)) positional.add(id);
 				if (first < ids.length) for (const id of ids.slice(0, first)) positional.add(id);
-				const byPosition = (await fetch([...positional])).filter(unseen(state.mark));
+				// in a list of only its first page, a record can move into an end without being new
+				const byPosition = (await fetch(ids.filter((id) => positional.has(id)))).filter(unseen(state.mark, !complete));
 				const lost = [...(last < 0 && tail.length ? await fromEnd(ids, 'tail', state.mark) : []), ...(first >= ids.length && head.length ? await fromEnd(ids, 'head', state.mark) : [])];
 				const seen = new Set(byPosition.map((record) => record.id));
 				fresh = [...byPosition, ...lost.filter((record) => !seen.has(record.id) && (seen.add(record.id), true))];

@@ -31,9 +31,11 @@ export function profiles(): ClayProfileOptions[] {
 	return only?.length ? all.filter((profile) => only.includes(`${profile.shapes}/${profile.ids}`)) : all;
 }
 
-/** `describe.each` over `profiles()`, the profile's name as the title. */
-export function eachProfile(body: (profile: ClayProfileOptions) => void): void {
-	describe.each(profiles().map((profile) => [describeProfile(resolveProfile(profile)), profile] as const))('Clay sandbox: %s', (_name, profile) => body(profile));
+/** `describe.each` over `profiles()` (of one shape, when given), the profile's name as the title. */
+export function eachProfile(body: (profile: ClayProfileOptions) => void, shapes?: ClayProfileOptions['shapes']): void {
+	const chosen = profiles().filter((profile) => !shapes || profile.shapes === shapes);
+	if (!chosen.length) return test.skip(`no Clay profile of the ${shapes} shapes chosen (CLAY_PROFILES)`, () => undefined);
+	describe.each(chosen.map((profile) => [describeProfile(resolveProfile(profile)), profile] as const))('Clay sandbox: %s', (_name, profile) => body(profile));
 }
 
 /** A sandbox plus a harness whose Clay credentials (both kinds) point at it. */
