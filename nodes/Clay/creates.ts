@@ -218,7 +218,9 @@ export class TableCreates {
 				index = new Map();
 				for (const record of candidates) {
 					const key = signature(fields, (record.cells ?? {}) as Record<string, unknown>, true);
-					index.set(key, [...(index.get(key) ?? []), record]);
+					const same = index.get(key);
+					if (same) same.push(record);
+					else index.set(key, [record]);
 				}
 				bySignature.set(fieldKey, index);
 			}

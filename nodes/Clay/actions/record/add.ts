@@ -9,7 +9,7 @@ import { itemParameter } from '../../../shared/parameters';
 import { stableHash } from '../../../shared/hash';
 import { api } from '../../api';
 import type { ClayRecord } from '../../api';
-import { LOOKUP_CHUNK, TableCreates, Unknown, unknownError } from '../../creates';
+import { LOOKUP_CHUNK, Pending, TableCreates, Unknown, unknownError } from '../../creates';
 import type { CreateResult, SentRecord } from '../../creates';
 import { existingKeys, keyText } from '../../keys';
 import { Schemas } from '../../schema';
@@ -156,6 +156,13 @@ function withCells(record: ClayRecord, cells: IDataObject): ClayRecord {
 	return { ...record, cells: merged };
 }
 
+type Settled<T> = { ok: true; value: T } | { ok: false; error: Error };
+const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
+	promise.then(
+		(value) => ({ ok: true as const, value }),
+		(error: Error) => ({ ok: false as const, error }),
+	);
+
 const alreadyExists = (error: Error) => error instanceof ServiceError && /already exists/i.test(error.message);
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
@@ -163,13 +170,20 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
 	const update = this.getNodeParameter('onExisting', 0, 'skip') === 'update';
 
+	const snapshots = new Map<string, Promise<Settled<string[]>>>();
 	const prepared = await prepareWithTable(this, items, {
 		table: (i) => tableId(this, i),
 		start: (i) => {
 			const ignoreUnknown = itemParameter<boolean>(this, 'options.ignoreUnknown', i, false) === true;
 			return { value: { ignoreUnknown, recordId: startRecordId(this, i) }, needsTable: true };
 		},
-		read: async (table) => await schemas.get(table),
+		read: async (table) => {
+			const schema = await schemas.get(table);
+			// the view's record ids are asked for as soon as the schema names the view, while the items are prepared
+			const view = schema.defaultView();
+			if (view) snapshots.set(table, settle(api.viewRecordIds(this, table, view.id)));
+			return schema;
+		},
 		finish: (i, table, { ignoreUnknown, recordId }, schema): Write => {
 			const cells = readCells(this, items[i], i, schema!, ignoreUnknown);
 			if ('id' in recordId) return { tableId: table, payload: { id: recordId.id, cells } };
@@ -181,12 +195,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const results: ItemResult[] = prepared.map((write) => (write instanceof Error ? write : {}));
 	const byTable = new Map<string, number[]>();
 	prepared.forEach((write, i) => {
-		if (!(write instanceof Error)) byTable.set(write.tableId, [...(byTable.get(write.tableId) ?? []), i]);
+		if (write instanceof Error) return;
+		const list = byTable.get(write.tableId);
+		if (list) list.push(i);
+		else byTable.set(write.tableId, [i]);
 	});
 	for (const [table, indexes] of byTable) {
 		const schema = await schemas.get(table);
 		try {
-			const outputs = await addToTable(this, schema, indexes.map((i) => [i, prepared[i] as Write]), { simplify, update });
+			const outputs = await addToTable(this, schema, indexes.map((i) => [i, prepared[i] as Write]), { simplify, update, snapshot: snapshots.get(table) });
 			for (const [i, output] of outputs) results[i] = output;
 		} catch (error) {
 			// a read every item of the table needs failed (its record ids, its keys): nothing was written
@@ -206,12 +223,19 @@ async function addToTable(
 	ctx: IExecuteFunctions,
 	schema: TableSchema,
 	writes: Array<[number, Write]>,
-	settings: { simplify: boolean; update: boolean },
+	settings: { simplify: boolean; update: boolean; snapshot?: Promise<Settled<string[]>> },
 ): Promise<Map<number, ItemResult>> {
 	const out = new Map<number, ItemResult>();
 	const view = schema.defaultView();
-	if (!view) throw new Error(`${schema.describe()} has no views, so the node cannot tell which records it holds`);
-	const snapshot = await api.viewRecordIds(ctx, schema.id, view.id);
+	if (!view || !settings.snapshot) throw new Error(`${schema.describe()} has no views, so the node cannot tell which records it holds`);
+
+	// the items without a key need nothing of the table's records: their creates are made while its record ids travel
+	const creates: Array<BatchEntry<SentRecord>> = [];
+	for (const [i, write] of writes) if (!write.key) creates.push({ index: i, payload: write.payload });
+
+	const settled = await settings.snapshot;
+	if (!settled.ok) throw settled.error;
+	const snapshot = settled.value;
 	const snapshotIds = new Set(snapshot);
 
 	// keyed items: the records already there, by key column
@@ -228,11 +252,11 @@ async function addToTable(
 	const followers = new Map<number, number>();
 	const found = new Map<number, ClayRecord>();
 	const updates = new Map<number, IDataObject>();
-	const creates: Array<BatchEntry<SentRecord>> = [];
 	const createOf = new Map<number, BatchEntry<SentRecord>>();
 	for (const [i, write] of writes) {
-		const keyName = write.key ? `${write.key.fieldId}\u0000${write.key.text}` : undefined;
-		const leader = keyName === undefined ? undefined : leaders.get(keyName);
+		if (!write.key) continue;
+		const keyName = `${write.key.fieldId}\u0000${write.key.text}`;
+		const leader = leaders.get(keyName);
 		if (leader !== undefined) {
 			followers.set(i, leader);
 			// "Update It": the later items' columns are written too, the last one winning
@@ -242,15 +266,15 @@ async function addToTable(
 			}
 			continue;
 		}
-		if (keyName !== undefined) leaders.set(keyName, i);
-		const record = keyName === undefined ? undefined : existing.get(keyName);
+		leaders.set(keyName, i);
+		const record = existing.get(keyName);
 		if (record) {
 			found.set(i, record);
 			if (settings.update) updates.set(i, { ...write.payload.cells });
 			continue;
 		}
 		// a keyed id that names a record of the table with another key (edited since): do not write over it
-		const id = write.key && snapshotIds.has(write.payload.id) ? generatedId() : write.payload.id;
+		const id = snapshotIds.has(write.payload.id) ? generatedId() : write.payload.id;
 		const entry = { index: i, payload: { id, cells: { ...write.payload.cells } } };
 		creates.push(entry);
 		createOf.set(i, entry);
@@ -258,17 +282,20 @@ async function addToTable(
 
 	const writeOf = new Map(writes);
 	const keyFields = new Map<string, string>();
-	for (const entry of creates) {
-		const key = writeOf.get(entry.index)!.key;
-		if (key) keyFields.set(entry.payload.id, key.fieldId);
-	}
+	for (const entry of createOf.values()) keyFields.set(entry.payload.id, writeOf.get(entry.index)!.key!.fieldId);
+	const outputOf = new WeakMap<ClayRecord, IDataObject>();
 	const tableCreates = new TableCreates(ctx, schema, snapshot, view.id, keyFields);
 	const { batchSize, concurrency } = batchSettings(ctx);
 	const outcomes: Array<Outcome<CreateResult | Unknown>> = creates.length
 		? await runBatched<SentRecord, CreateResult | Unknown>(creates, {
 				batchSize,
 				concurrency,
-				send: async (payloads) => await tableCreates.send(payloads),
+				send: async (payloads) => {
+					const results = await tableCreates.send(payloads);
+					// each record's output is made as its batch's answer comes in, while other batches travel
+					for (const result of results) if (!(result instanceof Pending) && !(result instanceof Unknown)) outputOf.set(result, schema.output(result, settings.simplify));
+					return results;
+				},
 				diagnose: (error, payloads) => diagnoseRecords(payloads.map((payload) => payload.id))(error),
 				rowError: (message, _entry, cause) =>
 					new ServiceError(`Clay rejected this record: ${message}`, {
@@ -301,7 +328,7 @@ async function addToTable(
 			continue;
 		}
 		const result = tableCreates.result(outcome.value);
-		created.set(outcome.index, result instanceof Unknown ? unknownError(result, schema) : schema.output(result, settings.simplify));
+		created.set(outcome.index, result instanceof Unknown ? unknownError(result, schema) : (outputOf.get(result) ?? schema.output(result, settings.simplify)));
 	}
 
 	// existing records: read again with their enrichment results for the output, then updated if asked
