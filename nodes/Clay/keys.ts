@@ -10,6 +10,7 @@
  * the first the view lists is the one.
  */
 import { chunk, mapConcurrent } from '../shared/batch';
+import { ServiceError } from '../shared/errors';
 import type { RequestContext } from '../shared/request';
 import { api, cellValue } from './api';
 import type { ClayRecord } from './api';
@@ -26,10 +27,13 @@ export interface KeyLookup {
 	via: 'none' | 'find' | 'scan';
 }
 
-/** The records already holding each of `keys` in `fieldId`; `snapshot` is the view's record ids. */
-export async function existingKeys(ctx: RequestContext, tableId: string, fieldId: string, keys: string[], snapshot: string[]): Promise<KeyLookup> {
+/**
+ * The records already holding each of `keys` in `fieldId`; `snapshot` is the view's record ids,
+ * `complete` false when that is only a first page of a larger table: then only find can tell.
+ */
+export async function existingKeys(ctx: RequestContext, tableId: string, fieldId: string, keys: string[], snapshot: string[], complete = true): Promise<KeyLookup> {
 	const records = new Map<string, ClayRecord>();
-	if (!snapshot.length || !keys.length) return { records, via: 'none' };
+	if ((!snapshot.length && complete) || !keys.length) return { records, via: 'none' };
 	const wanted = new Set(keys);
 	const keep = (record: ClayRecord) => {
 		const key = keyText(cellValue(record.cells?.[fieldId]));
@@ -37,7 +41,7 @@ export async function existingKeys(ctx: RequestContext, tableId: string, fieldId
 	};
 
 	// a find per key costs less than reading the column when there are fewer keys than batches to read
-	if (keys.length <= Math.ceil(snapshot.length / LOOKUP_CHUNK)) {
+	if (!complete || keys.length <= Math.ceil(snapshot.length / LOOKUP_CHUNK)) {
 		const found = await mapConcurrent(keys, CONCURRENCY, async (key) => await api.findEqual(ctx, tableId, fieldId, key));
 		if (found.every((list) => list !== undefined)) {
 			// find answers in its own order: the view's order decides between records sharing a key
@@ -45,6 +49,11 @@ export async function existingKeys(ctx: RequestContext, tableId: string, fieldId
 			const all = (found as ClayRecord[][]).flat().sort((a, b) => (position.get(a.id) ?? Infinity) - (position.get(b.id) ?? Infinity));
 			for (const record of all) keep(record);
 			return { records, via: 'find' };
+		}
+		if (!complete) {
+			throw new ServiceError(`The view lists only ${snapshot.length} of the table's records and Clay offers no find here, so which keys exist cannot be told; nothing was added`, {
+				description: "A keyed Add reads the key column of the table's \"All rows\" view. Make that view list every record (no row limit), or add with Record ID: Generate.",
+			});
 		}
 	}
 	const reads = await mapConcurrent(chunk(snapshot, LOOKUP_CHUNK), CONCURRENCY, async (ids) => await api.bulkFetch(ctx, tableId, ids));

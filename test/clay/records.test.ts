@@ -255,6 +255,40 @@ eachProfile((profile) => {
 			expectStoredAsOutput(table.id, retried.json, ['c']);
 		});
 
+		test('a lost answer that reading back cannot resolve (a view giving only its first page) fails saying it may or may not be stored; nothing is sent twice', async () => {
+			const paged = await clayFixture({ ...profile, viewPageLimit: 100, viewLimitParam: false });
+			try {
+				const table = leadsTable(paged.sandbox, Array.from({ length: 150 }, (_, i) => ({ Name: `old ${i}` })));
+				paged.sandbox.server.inject({ match: (req) => req.method === 'POST' && req.path.endsWith('/records'), action: { kind: 'drop-after' } });
+				const result = await paged.run(addRecords(table.id), [{ Name: 'lost' }], true);
+				expect(paged.sandbox.server.requests('POST', `/v3/tables/${table.id}/records`)).toHaveLength(1);
+				expect(namesIn(paged.sandbox, table).filter((name) => name === 'lost')).toHaveLength(1);
+				if (profile.ids === 'assign') {
+					// Clay stored it under an id of its own, and the view does not list it
+					expect(result.json[0].error).toMatch(/^Item 0: The record may or may not have been stored in table "Leads"/);
+					expect(result.json[0].description).toMatch(/Check the table before running this item again/);
+				} else {
+					// found under the id sent
+					expect(result.json[0]).toMatchObject({ Name: 'lost' });
+				}
+			} finally {
+				await paged.sandbox.close();
+			}
+		});
+
+		test('a keyed Add where the view gives only its first page: keys looked up with find, or a clear error where Clay has none', async () => {
+			const paged = await clayFixture({ ...profile, viewPageLimit: 100, viewLimitParam: false });
+			try {
+				const table = leadsTable(paged.sandbox, Array.from({ length: 150 }, (_, i) => ({ Name: `n${i}`, Email: `e${i}@x.example` })));
+				const result = await paged.run(addRecords(table.id, { recordIdMode: 'key', keyField: 'Email' }), [{ Name: 'late', Email: 'e140@x.example' }], true);
+				if (profile.shapes === 'live') expect(result.json[0]).toMatchObject({ Name: 'n140', _existing: true });
+				else expect(result.json[0].error).toMatch(/^Item 0: The view lists only 100 of the table's records and Clay offers no find here/);
+				expect(table.records.size).toBe(150);
+			} finally {
+				await paged.sandbox.close();
+			}
+		});
+
 		test('a keyed batch whose answer was lost is found by its keys', async () => {
 			const table = leadsTable(fx.sandbox, [{ Name: 'there', Email: 't@x.example' }]);
 			fx.sandbox.server.inject({ match: (req) => req.method === 'POST' && req.path.endsWith('/records'), action: { kind: 'drop-after' } });

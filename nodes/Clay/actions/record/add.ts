@@ -170,7 +170,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
 	const update = this.getNodeParameter('onExisting', 0, 'skip') === 'update';
 
-	const snapshots = new Map<string, Promise<Settled<string[]>>>();
+	const snapshots = new Map<string, Promise<Settled<{ ids: string[]; complete: boolean }>>>();
 	const prepared = await prepareWithTable(this, items, {
 		table: (i) => tableId(this, i),
 		start: (i) => {
@@ -181,7 +181,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const schema = await schemas.get(table);
 			// the view's record ids are asked for as soon as the schema names the view, while the items are prepared
 			const view = schema.defaultView();
-			if (view) snapshots.set(table, settle(api.viewRecordIds(this, table, view.id)));
+			if (view) snapshots.set(table, settle(api.viewRecordList(this, table, view.id)));
 			return schema;
 		},
 		finish: (i, table, { ignoreUnknown, recordId }, schema): Write => {
@@ -223,7 +223,7 @@ async function addToTable(
 	ctx: IExecuteFunctions,
 	schema: TableSchema,
 	writes: Array<[number, Write]>,
-	settings: { simplify: boolean; update: boolean; snapshot?: Promise<Settled<string[]>> },
+	settings: { simplify: boolean; update: boolean; snapshot?: Promise<Settled<{ ids: string[]; complete: boolean }>> },
 ): Promise<Map<number, ItemResult>> {
 	const out = new Map<number, ItemResult>();
 	const view = schema.defaultView();
@@ -235,7 +235,7 @@ async function addToTable(
 
 	const settled = await settings.snapshot;
 	if (!settled.ok) throw settled.error;
-	const snapshot = settled.value;
+	const { ids: snapshot, complete } = settled.value;
 	const snapshotIds = new Set(snapshot);
 
 	// keyed items: the records already there, by key column
@@ -243,7 +243,7 @@ async function addToTable(
 	const keysByField = new Map<string, Set<string>>();
 	for (const [, write] of writes) if (write.key) keysByField.set(write.key.fieldId, (keysByField.get(write.key.fieldId) ?? new Set()).add(write.key.text));
 	for (const [fieldId, keys] of keysByField) {
-		const { records } = await existingKeys(ctx, schema.id, fieldId, [...keys], snapshot);
+		const { records } = await existingKeys(ctx, schema.id, fieldId, [...keys], snapshot, complete);
 		for (const [key, record] of records) existing.set(`${fieldId}\u0000${key}`, record);
 	}
 
