@@ -289,6 +289,26 @@ eachProfile((profile) => {
 			}
 		});
 
+		test('a key whose record another writer adds between the read of the keys and the create', async () => {
+			const table = leadsTable(fx.sandbox);
+			const id = keyedId(table.id, 'race@x.example');
+			let raced = false;
+			fx.sandbox.server.use((req) => {
+				if (!raced && req.method === 'POST' && req.path === `/v3/tables/${table.id}/records`) {
+					raced = true;
+					const at = new Date().toISOString();
+					table.records.set(id, { id, tableId: table.id, cells: { [fx.sandbox.fieldId(table.id, 'Name')]: { value: 'other writer' }, [fx.sandbox.fieldId(table.id, 'Email')]: { value: 'race@x.example' } }, recordMetadata: {}, createdAt: at, updatedAt: at });
+				}
+				return undefined;
+			});
+			const result = await fx.run(addRecords(table.id, { recordIdMode: 'key', keyField: 'Email' }), [{ Name: 'mine', Email: 'race@x.example' }], true);
+			expect(result.json[0].error).toBeUndefined();
+			// Clay refusing the repeated id tells the node the key is there: that record is the output
+			if (profile.ids === 'refuse') expect(result.json[0]).toMatchObject({ id, Name: 'other writer', _existing: true });
+			if (profile.ids === 'honour') expect(result.json[0]).toMatchObject({ id, Name: 'mine' });
+			expect(table.records.has(String(result.json[0].id))).toBe(true);
+		});
+
 		test('a keyed batch whose answer was lost is found by its keys', async () => {
 			const table = leadsTable(fx.sandbox, [{ Name: 'there', Email: 't@x.example' }]);
 			fx.sandbox.server.inject({ match: (req) => req.method === 'POST' && req.path.endsWith('/records'), action: { kind: 'drop-after' } });
