@@ -14,7 +14,7 @@ export function sessionValue(raw: unknown): string {
 export class ClayApi implements ICredentialType {
 	name = 'clayApi';
 
-	displayName = 'Clay API';
+	displayName = 'Clay Session Cookie API';
 
 	icon = { light: 'file:../nodes/Clay/clay.svg', dark: 'file:../nodes/Clay/clay.dark.svg' } as const;
 
@@ -30,7 +30,7 @@ export class ClayApi implements ICredentialType {
 			required: true,
 			placeholder: 's%3AAbCd…',
 			description:
-				'Clay has no API keys for tables: this node uses your browser session. To copy it: log in at app.clay.com in Chrome, Edge or Firefox; open the developer tools (F12, or Cmd+Option+I on a Mac); go to Application (Firefox: Storage) → Cookies → https://app.clay.com; select the row named <code>claysession</code> and copy its Value (it starts with <code>s%3A</code>). Paste either the bare value or <code>claysession=…</code>. The session expires after some days or when you log out: then paste a fresh one.',
+				'Your Clay browser session (or use a Clay API key: choose Authentication → API Key in the node). To copy it: log in at app.clay.com in Chrome, Edge or Firefox; open the developer tools (F12, or Cmd+Option+I on a Mac); go to Application (Firefox: Storage) → Cookies → https://app.clay.com; select the row named <code>claysession</code> and copy its Value (it starts with <code>s%3A</code>). Paste either the bare value or <code>claysession=…</code>. The session expires after some days or when you log out: then paste a fresh one.',
 		},
 		{
 			displayName: 'Base URL',

@@ -6,11 +6,13 @@
  *   npm run sandbox
  *   npm run sandbox -- --extruct-port 5010 --justpaid-port 5020 --clay-port 5030
  *   npm run sandbox -- --host 0.0.0.0      (reachable from n8n in Docker: use host.docker.internal)
+ *   npm run sandbox -- --clay-shapes seed --clay-ids assign   (a Clay behaviour profile: sandbox/clay/profiles.ts)
  *
  * State lives in memory only; Ctrl-C stops the servers.
  */
 
-import { startClaySandbox } from './clay';
+import { describeProfile, PROFILE_FLAGS, readProfileFlag, resolveProfile, startClaySandbox } from './clay';
+import type { ClayProfileOptions } from './clay';
 import { EXAMPLE_COMPANY_COLUMNS } from './examples';
 import { startExtructSandbox } from './extruct';
 import { startJustPaidSandbox } from './justpaid';
@@ -20,12 +22,13 @@ interface CliOptions {
 	extructPort: number;
 	justpaidPort: number;
 	clayPort: number;
+	clay: ClayProfileOptions;
 }
 
-const USAGE = `Usage: npm run sandbox -- [--host 127.0.0.1] [--extruct-port 4010] [--justpaid-port 4020] [--clay-port 4030]`;
+const USAGE = `Usage: npm run sandbox -- [--host 127.0.0.1] [--extruct-port 4010] [--justpaid-port 4020] [--clay-port 4030]\n       Clay behaviour: ${PROFILE_FLAGS}`;
 
 function parseArgs(argv: string[]): CliOptions {
-	const options: CliOptions = { host: '127.0.0.1', extructPort: 4010, justpaidPort: 4020, clayPort: 4030 };
+	const options: CliOptions = { host: '127.0.0.1', extructPort: 4010, justpaidPort: 4020, clayPort: 4030, clay: {} };
 	const ports: Record<string, 'extructPort' | 'justpaidPort' | 'clayPort'> = {
 		'--extruct-port': 'extructPort',
 		'--justpaid-port': 'justpaidPort',
@@ -36,6 +39,13 @@ function parseArgs(argv: string[]): CliOptions {
 		if (flag === '--help' || flag === '-h') {
 			console.log(USAGE);
 			process.exit(0);
+		}
+		if (flag.startsWith('--clay-') && flag !== '--clay-port') {
+			const next = inline ?? argv[i + 1];
+			const read = readProfileFlag(options.clay, flag, next);
+			if (read === false) throw new Error(`Unknown option ${flag}\n${USAGE}`);
+			if (read === true && inline === undefined) i++;
+			continue;
 		}
 		const value = inline ?? argv[++i];
 		if (value === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
@@ -76,7 +86,7 @@ async function main(): Promise<void> {
 		},
 	);
 	const clay = await listen('Clay', options.clayPort, () =>
-		startClaySandbox({ runStartMs: 1000, runDurationMs: 3000, port: options.clayPort, host }),
+		startClaySandbox({ runStartMs: 1000, runDurationMs: 3000, port: options.clayPort, host, ...options.clay }),
 	).catch(async (error) => {
 		await Promise.all([extruct.close(), justpaid.close()]);
 		throw error;
@@ -128,9 +138,10 @@ async function main(): Promise<void> {
 		`  API Key:    ${justpaid.apiKey}`,
 		`  Example table: "${justpaidTable.name}" (id ${justpaidTable.id}), ${justpaidTable.rows.length} rows`,
 		'',
-		'Clay API',
+		`Clay (behaviour: ${describeProfile(resolveProfile(options.clay))})`,
 		`  Base URL:   ${clay.url}`,
-		`  Session cookie (claysession): ${clay.session}`,
+		`  Session cookie (claysession), for the Clay Session Cookie API credential: ${clay.session}`,
+		`  API key, for the Clay API Key API credential: ${clay.apiKey}`,
 		`  Example table: "${clayTable.name}" (id ${clayTable.id}), ${clayTable.records.size} records`,
 	];
 	if (options.host === '0.0.0.0' || options.host === '::') {

@@ -4,7 +4,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { route } from '../shared/router';
 import { toolProperties } from '../shared/tool';
 import { operations, properties } from './actions';
-import { clay } from './api';
+import { clayService } from './api';
+import { authenticationProperty, clayCredentials } from './auth';
 import { listSearch, loadOptions, resourceMapping } from './methods';
 import { tableDirectory, toolDescriptions } from './tool';
 
@@ -21,13 +22,13 @@ export class Clay implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'clayApi', required: true }],
-		properties: toolProperties(properties, 'Clay', toolDescriptions),
+		credentials: clayCredentials,
+		properties: toolProperties([authenticationProperty, ...properties], 'Clay', toolDescriptions),
 	};
 
 	methods = { listSearch, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await route.call(this, clay, operations, tableDirectory);
+		return await route.call(this, clayService(this), operations, tableDirectory);
 	}
 }

@@ -3,6 +3,7 @@ import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunction
 
 import { locatorValue, triggerOptionProperties, triggerOptions } from '../shared/poll';
 import { tableLocator, viewLocator } from './actions/common';
+import { authenticationProperty, clayCredentials } from './auth';
 import { listSearch, loadOptions } from './methods';
 import { pollClay } from './trigger';
 
@@ -22,13 +23,14 @@ export class ClayTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'clayApi', required: true }],
+		credentials: clayCredentials,
 		properties: [
+			authenticationProperty,
 			{ ...tableLocator, description: 'The Clay table to watch' },
 			{
 				...viewLocator,
 				description:
-					'The view whose records are watched, in its order. Leave empty for the table\'s "All rows" view (or the view in the table\'s URL). Record Added expects a view that lists records in creation order, as Clay\'s default views do.',
+					'The view whose records are watched. Leave empty for the table\'s "All rows" view (or the view in the table\'s URL). Record Added expects a view that lists records oldest first or newest first, as Clay\'s views do unless sorted by a column.',
 			},
 			{
 				displayName: 'Event',

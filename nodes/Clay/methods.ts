@@ -13,6 +13,7 @@ import { toNodeError } from '../shared/errors';
 import { api } from './api';
 import type { ClayField } from './api';
 import { COMPUTED_TYPES, ENRICHMENT_TYPES, TableSchema } from './schema';
+import { optionsOf } from './values';
 
 const APP = 'https://app.clay.com';
 
@@ -100,15 +101,20 @@ export const resourceMapping = {
 		const schema = await currentSchema(this);
 		const fields: ResourceMapperField[] = schema.table.fields
 			.filter((field) => !COMPUTED_TYPES.has(String(field.type)))
-			.map((field) => ({
-				id: field.id,
-				displayName: field.name,
-				required: false,
-				defaultMatch: false,
-				display: true,
-				type: MAPPER_TYPES[String(field.type)] ?? 'string',
-				canBeUsedToMatch: false,
-			}));
+			.map((field): ResourceMapperField => {
+				// a select field's options by name: the node writes them as {optionIds} (values.ts)
+				const options = optionsOf(field);
+				return {
+					id: field.id,
+					displayName: field.name,
+					required: false,
+					defaultMatch: false,
+					display: true,
+					type: options.length ? 'options' : (MAPPER_TYPES[String(field.type)] ?? 'string'),
+					...(options.length ? { options: options.map((option) => ({ name: option.name, value: option.name })) } : {}),
+					canBeUsedToMatch: false,
+				};
+			});
 		return { fields };
 	},
 };

@@ -4,13 +4,14 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { api, cellStatus, cellValue, isFinished } from './api';
+import { api, cellStatus, cellValue, fullValueOf, isFinished } from './api';
 import type { ClayField, ClayRecord, ClayTable, ClayView } from './api';
 import type { RequestContext } from '../shared/request';
+import { selectValueForRead } from './values';
 
 /** Keys of a simplified record that are not fields. */
 export const RECORD_KEYS = ['id', 'createdAt', 'updatedAt'] as const;
-const RESERVED = new Set<string>([...RECORD_KEYS, '_status', '_errors', '_update', '_notVisible']);
+const RESERVED = new Set<string>([...RECORD_KEYS, '_status', '_errors', '_noData', '_preview', '_existing', '_update', '_notVisible']);
 
 /** Field types whose cells Clay computes (enrichments, formulas): not offered for writing. */
 export const COMPUTED_TYPES = new Set(['action', 'formula']);
@@ -68,27 +69,54 @@ export class TableSchema {
 		return this.byId.get(fieldId)?.name ?? fieldId;
 	}
 
-	/** The view named "All rows", else the first view. */
+	/** The view named "All rows", else the table's first view (live reference: `table.firstViewId`), else the first listed. */
 	defaultView(): ClayView | undefined {
-		return this.table.views.find((view) => fold(view.name) === 'all rows') ?? this.table.views[0];
+		const views = this.table.views;
+		return views.find((view) => fold(view.name) === 'all rows') ?? views.find((view) => view.id === this.table.firstViewId) ?? views[0];
+	}
+
+	/** The ids of the enrichment (action) fields: their structured results are asked for when reading records. */
+	actionFieldIds(): string[] {
+		return this.table.fields.filter((field) => ENRICHMENT_TYPES.has(String(field.type))).map((field) => field.id);
+	}
+
+	field(fieldId: string): ClayField | undefined {
+		return this.byId.get(fieldId);
 	}
 
 	/**
 	 * `{id, <field name>: value, …, createdAt, updatedAt}`; cells whose run has not finished
-	 * are listed in `_status`, cells that ended in `ERROR_…` in `_errors` (by field name).
+	 * are listed in `_status`, cells that ended in `ERROR_…` in `_errors`, cells that ran and
+	 * found nothing (`SUCCESS_NO_DATA`) in `_noData` (by field name). An enrichment cell's value
+	 * is its structured result where Clay sent one (`externalContent.fullValue`), its display
+	 * value kept in `_preview`; a select cell's option ids read as option names.
 	 */
 	simplify(record: ClayRecord, extraStatus?: Record<string, string>): IDataObject {
 		const out: IDataObject = { id: record.id };
 		let pending: IDataObject | undefined;
 		let errors: IDataObject | undefined;
+		let noData: string[] | undefined;
+		let previews: IDataObject | undefined;
 		const cells = (record.cells ?? {}) as Record<string, unknown>;
 		for (const fieldId in cells) {
 			if (!Object.prototype.hasOwnProperty.call(cells, fieldId)) continue;
 			const cell = cells[fieldId];
 			const key = this.keyOf(fieldId);
-			out[key] = cellValue(cell) as IDataObject[string];
+			const value = cellValue(cell);
+			const full = fullValueOf(cell);
 			const status = cellStatus(cell);
+			if (full) {
+				out[key] = full.value as IDataObject[string];
+				if (value !== null && value !== undefined) (previews ??= {})[key] = value as IDataObject[string];
+			} else if (status === 'SUCCESS_NO_DATA') {
+				// the display value of a run that found nothing ("No data found") is no result
+				out[key] = null;
+				if (value !== null && value !== undefined) (previews ??= {})[key] = value as IDataObject[string];
+			} else {
+				out[key] = selectValueForRead(this.byId.get(fieldId), value) as IDataObject[string];
+			}
 			if (status?.startsWith('ERROR_')) (errors ??= {})[key] = status;
+			else if (status === 'SUCCESS_NO_DATA') (noData ??= []).push(key);
 			else if (status !== undefined && !isFinished(status)) (pending ??= {})[key] = status;
 		}
 		for (const [fieldId, status] of Object.entries(extraStatus ?? {})) (pending ??= {})[this.keyOf(fieldId)] = status;
@@ -96,6 +124,8 @@ export class TableSchema {
 		if (record.updatedAt) out.updatedAt = record.updatedAt;
 		if (pending) out._status = pending;
 		if (errors) out._errors = errors;
+		if (noData) out._noData = noData;
+		if (previews) out._preview = previews;
 		return out;
 	}
 

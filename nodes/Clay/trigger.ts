@@ -1,16 +1,21 @@
 /**
  * How the Clay trigger reads Clay; the state logic is nodes/shared/poll.ts.
  *
- * Record Added: one request lists a view's record ids in the view's order (creation order in
- * Clay's default views), so new records are the ids after the last one the previous poll saw.
- * The state keeps the last few ids of the list (anchors; several, as any of them may be
- * deleted) and a creation-time watermark. Idle: that one id list.
+ * Record Added: one request lists a view's record ids in the view's order — oldest first
+ * (Clay's default views) or newest first (api-notes: large tables often list newest first) —
+ * so new records are at one end of the list: after the last ids the previous poll saw at its
+ * end, or before the first ids it saw at its start. The state keeps a few ids of each end
+ * (anchors; several, as any of them may be deleted) and a creation-time watermark, which also
+ * keeps out a record that only moved into an end (a view that shows only its first page of a
+ * larger table: an older record moves in when one is deleted). A list of exactly one page
+ * (100) is checked against the table's count and asked again for the rest (api.viewRecordIds).
+ * Idle: that one id list.
  *
- * Record Enriched: a record qualifies when every chosen enrichment cell is `SUCCESS` or
- * `ERROR_…`; its event time is the record's `updatedAt`. Clay has no filter and no per-cell
- * time, so finding them means reading every record of the view — which the trigger does only
- * when the table's run summary (`GET /tables/{id}/fieldrun`: run ids and per-status cell
- * counts of the chosen fields) changed since the last poll, while cells are queued or
+ * Record Enriched: a record qualifies when every chosen enrichment cell is finished
+ * (`SUCCESS…` or `ERROR_…`); its event time is the record's `updatedAt`. Clay has no filter and
+ * no per-cell time, so finding them means reading every record of the view — which the trigger
+ * does only when the table's run summary (`GET /tables/{id}/fieldrun`: run ids and per-status
+ * cell counts of the chosen fields) changed since the last poll, while cells are queued or
  * running, or when the last poll left records for the next one. Idle: that one request.
  * A record whose enrichment finished earlier and that is edited later has a new `updatedAt`
  * and is emitted again by the next poll that reads the records: without a per-cell time,
@@ -19,9 +24,9 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { chunk } from '../shared/batch';
-import { advanceMark, compareTime, maxTime, runTrigger, safeTime, selectNew, startMark } from '../shared/poll';
+import { advanceMark, compareTime, maxTime, runTrigger, safeTime, selectNew, sortByTime, startMark } from '../shared/poll';
 import type { Mark, PollResult, TriggerSpec } from '../shared/poll';
-import { api, cellStatus, clay, isFinished, pollApi } from './api';
+import { api, cellStatus, clayService, isFinished, pollApi } from './api';
 import type { ClayRecord } from './api';
 import { ENRICHMENT_TYPES, Schemas } from './schema';
 import type { TableSchema } from './schema';
@@ -46,9 +51,11 @@ export interface ClayTriggerSettings {
 
 interface AddedState {
 	viewId: string;
-	/** The last ids of the view's list at the last poll. */
+	/** The first ids of the view's list at the last poll. */
+	head?: string[];
+	/** The last ids of the view's list at the last poll (`anchors` in states saved before `head` existed). */
 	anchors: string[];
-	/** Creation-time watermark, used when every anchor was deleted. */
+	/** Creation-time watermark: what is older was there before, or emitted. */
 	mark: Mark;
 }
 
@@ -86,36 +93,57 @@ function reader(ctx: IPollFunctions, settings: ClayTriggerSettings) {
 			if (!view) throw new Error(`${table.describe()} has no views to read records from`);
 			return view.id;
 		},
-		/** Records by id, in the given order; records deleted meanwhile are left out. */
+		/** Records by id, in the given order, with their enrichment results (for the output); records deleted meanwhile are left out. */
 		async fetch(ids: string[]): Promise<ClayRecord[]> {
 			const out: ClayRecord[] = [];
-			for (const part of chunk(ids, CHUNK)) out.push(...(await api.bulkFetch(ctx, settings.tableId, part)));
+			const actionFields = ids.length ? (await schema()).actionFieldIds() : [];
+			for (const part of chunk(ids, CHUNK)) out.push(...(await api.bulkFetch(ctx, settings.tableId, part, actionFields)));
 			return out;
 		},
+		/** Every record id of the view, in its order. */
+		ids: async (viewId: string) => await api.viewRecordIds(ctx, settings.tableId, viewId),
+		/** The view's record ids, and whether that is all of them (not only a first page of a larger table). */
+		list: async (viewId: string) => await api.viewRecordList(ctx, settings.tableId, viewId),
 		async output(records: ClayRecord[]): Promise<IDataObject[]> {
 			if (!records.length) return [];
 			if (!settings.simplify) return records.map((record) => record as unknown as IDataObject);
 			const table = await schema();
 			return records.map((record) => table.simplify(record));
 		},
-		base: { service: clay, includeExisting: settings.includeExisting },
+		base: { service: clayService(ctx), includeExisting: settings.includeExisting },
 	};
 }
 
 function recordAdded(ctx: IPollFunctions, settings: ClayTriggerSettings): TriggerSpec<AddedState> {
 	const { tableId } = settings;
-	const { view, fetch, output, base } = reader(ctx, settings);
+	const { view, fetch, ids: listIds, list, output, base } = reader(ctx, settings);
 	const markOf = (mark: Mark | undefined, records: ClayRecord[]) => advanceMark(mark, records.map((record) => ({ key: created(record), id: record.id })));
+	const anchorsOf = (ids: string[]) => ({ head: ids.slice(0, ANCHORS), anchors: ids.slice(-ANCHORS) });
+	/**
+	 * Not emitted yet by its time: created after the mark, or at it and not among the ids emitted
+	 * at it. `strict`: also not at the mark's time when more records shared it than the mark keeps
+	 * (then only a record's place in the list can tell, and a list of only its first page cannot).
+	 */
+	const unseen = (mark: Mark, strict: boolean) => (record: ClayRecord) => {
+		const order = compareTime(created(record), mark.at);
+		return order > 0 || (order === 0 && !mark.closed && !mark.ids.includes(record.id) && !(strict && mark.more));
+	};
 
-	/** Every anchor was deleted: the records created after the watermark, read from the end of the list. */
-	const afterMark = async (ids: string[], mark: Mark): Promise<ClayRecord[]> => {
-		const parts: ClayRecord[][] = [];
-		for (let end = ids.length; end > 0; end -= CHUNK) {
-			const part = await fetch(ids.slice(Math.max(0, end - CHUNK), end));
-			parts.unshift(part);
-			if (part.length && compareTime(created(part[0]), mark.at) < 0) break;
+	/**
+	 * Every anchor of one end was deleted: the records at that end created after the watermark,
+	 * read from the end inwards until a batch holds an older record.
+	 */
+	const fromEnd = async (ids: string[], end: 'head' | 'tail', mark: Mark): Promise<ClayRecord[]> => {
+		const ordered = end === 'tail' ? [...ids].reverse() : ids;
+		const found: ClayRecord[] = [];
+		for (let start = 0; start < ordered.length; start += CHUNK) {
+			const part = await fetch(ordered.slice(start, start + CHUNK));
+			found.push(...part);
+			if (part.some((record) => compareTime(created(record), mark.at) < 0)) break;
 		}
-		return selectNew(parts.flat(), created, (record) => record.id, mark);
+		// a bulk add that shared the mark's time and outgrew its ids: its records at that time are not told apart here
+		const position = new Map(ids.map((id, index) => [id, index]));
+		return found.filter(unseen(mark, true)).sort((a, b) => position.get(a.id)! - position.get(b.id)!);
 	};
 
 	return {
@@ -125,42 +153,57 @@ function recordAdded(ctx: IPollFunctions, settings: ClayTriggerSettings): Trigge
 		noSample: `The Clay table ${tableId} has no records in this view yet: add a record, then fetch again`,
 		async start() {
 			const viewId = await view();
-			const ids = await api.recordIds(ctx, tableId, viewId);
-			const anchors = ids.slice(-ANCHORS);
-			const records = await fetch(anchors);
+			const ids = await listIds(viewId);
+			const { head, anchors } = anchorsOf(ids);
+			const records = await fetch([...new Set([...head, ...anchors])]);
 			const newest = maxTime(...records.map(created));
-			// records created with the newest ones before the anchors (a bulk add) are known too
+			// records created with the newest ones beyond the anchors (a bulk add) are known too
 			const mark = markOf(undefined, records.filter((record) => compareTime(created(record), newest) === 0));
-			return { viewId, anchors, mark: records.length ? { ...mark, more: true } : mark };
+			return { viewId, head, anchors, mark: records.length ? { ...mark, more: true } : mark };
 		},
 		async poll(state): Promise<PollResult<AddedState>> {
 			const viewId = await view(state?.viewId);
-			const ids = await api.recordIds(ctx, tableId, viewId);
+			const { ids, complete } = await list(viewId);
+			const head = state?.head ?? [];
+			const tail = state?.anchors ?? [];
 			let fresh: ClayRecord[];
-			if (!state || !state.anchors.length) {
+			if (!state || (!head.length && !tail.length)) {
 				// first poll with Include Existing Rows, or the view was empty: every record is new
 				fresh = await fetch(ids);
 			} else {
-				const anchors = new Set(state.anchors);
+				// new records are past the last tail anchor, or before the first head anchor
+				const tailSet = new Set(tail);
+				const headSet = new Set(head);
 				let last = ids.length - 1;
-				while (last >= 0 && !anchors.has(ids[last])) last--;
-				fresh = last >= 0 ? await fetch(ids.slice(last + 1)) : ids.length ? await afterMark(ids, state.mark) : [];
+				while (last >= 0 && !tailSet.has(ids[last])) last--;
+				let first = 0;
+				while (first < ids.length && !headSet.has(ids[first])) first++;
+				const positional = new Set<string>();
+				if (last >= 0) for (const id of ids.slice(last + 1)) positional.add(id);
+				if (first < ids.length) for (const id of ids.slice(0, first)) positional.add(id);
+				// in a list of only its first page, a record can move into an end without being new
+				const byPosition = (await fetch(ids.filter((id) => positional.has(id)))).filter(unseen(state.mark, !complete));
+				const lost = [...(last < 0 && tail.length ? await fromEnd(ids, 'tail', state.mark) : []), ...(first >= ids.length && head.length ? await fromEnd(ids, 'head', state.mark) : [])];
+				const seen = new Set(byPosition.map((record) => record.id));
+				fresh = [...byPosition, ...lost.filter((record) => !seen.has(record.id) && (seen.add(record.id), true))];
 			}
+			fresh = sortByTime(fresh, created);
 			return {
 				rows: await output(fresh),
-				state: { viewId, anchors: ids.slice(-ANCHORS), mark: markOf(state?.mark, fresh) },
+				state: { viewId, ...anchorsOf(ids), mark: markOf(state?.mark, fresh) },
 			};
 		},
 		async sample() {
-			const ids = await api.recordIds(ctx, tableId, await view());
-			return await output(await fetch(ids.slice(-1)));
+			const ids = await listIds(await view());
+			const ends = await fetch([...new Set([ids[0], ids[ids.length - 1]].filter((id): id is string => !!id))]);
+			return await output(sortByTime(ends, created).slice(-1));
 		},
 	};
 }
 
 function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): TriggerSpec<EnrichedState> {
 	const { tableId } = settings;
-	const { schema, view, fetch, output, base } = reader(ctx, settings);
+	const { schema, view, fetch, ids: listIds, output, base } = reader(ctx, settings);
 
 	/** The fields whose cells must be finished. */
 	const fieldsOf = (table: TableSchema): string[] => {
@@ -191,7 +234,7 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 	};
 
 	/** Every record of the view, in its order. */
-	const everyRecord = async (viewId: string) => await fetch(await api.recordIds(ctx, tableId, viewId));
+	const everyRecord = async (viewId: string) => await fetch(await listIds(viewId));
 
 	const finishedAt = (fields: string[]) => (record: ClayRecord): string | undefined => {
 		for (const field of fields) if (!isFinished(cellStatus(record.cells?.[field]))) return undefined;
@@ -259,8 +302,10 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 		},
 		async sample() {
 			const key = finishedAt(fieldsOf(await schema()));
-			const ids = await api.recordIds(ctx, tableId, await view());
-			const records = (await fetch(ids.slice(-SAMPLE_RECORDS))).filter((record) => key(record) !== undefined);
+			const ids = await listIds(await view());
+			// the newest records, whichever end of the view lists them
+			const ends = ids.length > SAMPLE_RECORDS ? [...ids.slice(0, SAMPLE_RECORDS / 2), ...ids.slice(-SAMPLE_RECORDS / 2)] : ids;
+			const records = (await fetch(ends)).filter((record) => key(record) !== undefined);
 			return await output(byTime(records, key).slice(-1));
 		},
 	};

@@ -35,7 +35,8 @@ describe('Clay sandbox', () => {
 	let view: string;
 
 	beforeEach(async () => {
-		sb = await startClaySandbox({ updateDelayMs: UPDATE_MS, runStartMs: START_MS, runDurationMs: DURATION_MS });
+		// the seed's shapes (the live ones and the other behaviours: below)
+		sb = await startClaySandbox({ shapes: 'seed', updateDelayMs: UPDATE_MS, runStartMs: START_MS, runDurationMs: DURATION_MS });
 		api = client(sb);
 		table = sb.seedTable({
 			name: 'Leads',
@@ -65,9 +66,9 @@ describe('Clay sandbox', () => {
 			expect(parseCookies('bare').size).toBe(0);
 		});
 
-		it('answers unknown routes with NotFound', async () => {
+		it('answers unknown routes with NoMatchingURL (a wrong id is NotFound)', async () => {
 			const res = await api('GET', '/v3/nope/here');
-			expect(res).toEqual({ status: 404, body: { type: 'NotFound', message: 'Route not found' } });
+			expect(res).toEqual({ status: 404, body: { type: 'NoMatchingURL', message: 'Invalid URL' } });
 			expect((await api('PUT', `/v3/tables/${table.id}`)).status).toBe(404);
 		});
 	});
@@ -108,7 +109,7 @@ describe('Clay sandbox', () => {
 		});
 
 		it('lists record ids as {results} when configured', async () => {
-			const other = await startClaySandbox({ idListShape: 'results' });
+			const other = await startClaySandbox({ shapes: 'seed', idListShape: 'results' });
 			try {
 				const t = other.seedTable({ name: 'T', fields: [{ name: 'A' }], records: [{ A: 1 }, { A: 2 }] });
 				const res = await client(other)('GET', `/v3/tables/${t.id}/views/${t.views[1].id}/records/ids`);
@@ -155,15 +156,17 @@ describe('Clay sandbox', () => {
 				],
 			});
 			expect(res.status).toBe(200);
-			expect(res.body.records.map((r: { id: string }) => r.id)).toEqual(['my-row-1', 'my-row-2']);
-			expect(res.body.records[0].cells).toEqual({ [f('Name')]: { value: 'Initech' }, [f('Score')]: { value: 7 } });
+			// the seed shows no answer: the records are not in it
+			expect(res.body).toEqual({ success: true });
+			const created = (await api('GET', `/v3/tables/${table.id}/records/my-row-1`)).body;
+			expect(created.cells).toEqual({ [f('Name')]: { value: 'Initech' }, [f('Score')]: { value: 7 } });
 
 			const again = await api('POST', `/v3/tables/${table.id}/records`, { records: [{ id: 'my-row-1', cells: { [f('Name')]: 'Initech 2' } }] });
 			expect(again.status).toBe(200);
 			expect((await api('GET', `/v3/tables/${table.id}/count`)).body.count).toBe(5);
 			const row = await api('GET', `/v3/tables/${table.id}/records/my-row-1`);
 			expect(row.body.cells).toEqual({ [f('Name')]: { value: 'Initech 2' } });
-			expect(row.body.createdAt).toBe(res.body.records[0].createdAt);
+			expect(row.body.createdAt).toBe(created.createdAt);
 			const ids = (await api('GET', `/v3/tables/${table.id}/views/${view}/records/ids`)).body.recordIds;
 			expect(ids.slice(3)).toEqual(['my-row-1', 'my-row-2']);
 		});
@@ -267,6 +270,7 @@ describe('Clay sandbox', () => {
 
 			const read = async (i: number) => (await api('GET', `/v3/tables/${table.id}/records/${ids[i]}`)).body.cells[fid];
 			expect(await read(0)).toEqual({ value: null, metadata: { status: 'QUEUED' } });
+			expect(res.body.runId).toMatch(/^run_/);
 			expect(sb.cellStatus(table.records.get(ids[0])!.cells[fid])).toBe('QUEUED');
 			let fieldrun = await api('GET', `/v3/tables/${table.id}/fieldrun`);
 			expect(fieldrun.body.runs).toEqual([expect.objectContaining({ fieldId: fid, status: 'running', numQueued: 3 })]);

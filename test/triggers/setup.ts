@@ -2,6 +2,7 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { ClayApi } from '../../credentials/ClayApi.credentials';
+import { ClayApiKeyApi } from '../../credentials/ClayApiKeyApi.credentials';
 import { ExtructApi } from '../../credentials/ExtructApi.credentials';
 import { JustPaidApi } from '../../credentials/JustPaidApi.credentials';
 import { ClayTrigger } from '../../nodes/Clay/ClayTrigger.node';
@@ -51,8 +52,8 @@ export async function clayTriggerFixture(options: ClaySandboxOptions = {}): Prom
 	const sandbox = await startClaySandbox({ updateDelayMs: 10, runStartMs: 5, runDurationMs: 30, ...options });
 	const harness = new Harness({
 		nodes: [new ClayTrigger()],
-		credentials: [new ClayApi()],
-		data: { clayApi: { sessionToken: sandbox.session, baseUrl: sandbox.url } },
+		credentials: [new ClayApi(), new ClayApiKeyApi()],
+		data: { clayApi: { sessionToken: sandbox.session, baseUrl: sandbox.url }, clayApiKeyApi: { apiKey: sandbox.apiKey, baseUrl: sandbox.url } },
 	});
 	return { sandbox, harness, runner: (parameters) => new PollRunner(harness, 'clayTrigger', parameters) };
 }

@@ -8,7 +8,7 @@ import type { ItemResult } from '../../../shared/execute';
 import { toList } from '../../../shared/validate';
 import { nextInterval, waitOptions, waitTiming } from '../../../shared/wait';
 import type { WaitTiming } from '../../../shared/wait';
-import { api, cellStatus, isFinished } from '../../api';
+import { api, cellStatus, isFinished, RUNNING_STATUSES } from '../../api';
 import type { ClayRecord } from '../../api';
 import { ENRICHMENT_TYPES, Schemas } from '../../schema';
 import type { TableSchema } from '../../schema';
@@ -177,17 +177,25 @@ async function runGroup(ctx: IExecuteFunctions, group: Group, schema: TableSchem
 	// the records a view-based run targets, read before it starts (only needed to wait for them)
 	let targets = group.recordIds;
 	if (group.source !== 'items' && wait) {
-		const ids = await api.recordIds(ctx, group.tableId, group.viewId!);
+		const ids = await api.viewRecordIds(ctx, group.tableId, group.viewId!);
 		targets = group.source === 'top' ? ids.slice(0, group.numRecords) : ids;
 	}
 
+	// live: the answer is {recordCount, runMode}; runMode "NONE" means Clay ran nothing for those records
 	const answers: IDataObject[] = [];
+	const notStarted = new Set<string>();
 	if (group.source === 'items') {
-		for (const part of chunk(group.recordIds, RUN_CHUNK)) answers.push(await api.run(ctx, group.tableId, { ...base, runRecords: { recordIds: part } }));
+		for (const part of chunk(group.recordIds, RUN_CHUNK)) {
+			const answer = await api.run(ctx, group.tableId, { ...base, runRecords: { recordIds: part } });
+			answers.push(answer);
+			if (answer.runMode === 'NONE') for (const id of part) notStarted.add(id);
+		}
 	} else {
 		const viewIdTopRecords: IDataObject = { viewId: group.viewId };
 		if (group.source === 'top') viewIdTopRecords.numRecords = group.numRecords;
-		answers.push(await api.run(ctx, group.tableId, { ...base, runRecords: { viewIdTopRecords } }));
+		const answer = await api.run(ctx, group.tableId, { ...base, runRecords: { viewIdTopRecords } });
+		answers.push(answer);
+		if (answer.runMode === 'NONE') for (const id of targets) notStarted.add(id);
 	}
 
 	if (!wait) {
@@ -199,7 +207,11 @@ async function runGroup(ctx: IExecuteFunctions, group: Group, schema: TableSchem
 	}
 
 	const simplify = ctx.getNodeParameter('simplify', first, true) as boolean;
-	const { records, notRun } = await waitForCells(ctx, schema, targets, group.fieldIds, waitTiming(ctx, first));
+	// what Clay did not start is read once, not waited for: its unfinished cells are reported NOT_RUN at once
+	const { records, notRun } = await waitForCells(ctx, schema, targets.filter((id) => !notStarted.has(id)), group.fieldIds, waitTiming(ctx, first));
+	const once = await readOnce(ctx, schema, targets.filter((id) => notStarted.has(id)), group.fieldIds);
+	for (const [id, record] of once.records) records.set(id, record);
+	for (const [id, fields] of once.notRun) notRun.set(id, fields);
 	const render = (record: ClayRecord): IDataObject => {
 		if (!simplify) return record as unknown as IDataObject;
 		const extra: Record<string, string> = {};
@@ -231,8 +243,8 @@ async function runGroup(ctx: IExecuteFunctions, group: Group, schema: TableSchem
 }
 
 /**
- * Waits until every targeted cell has finished: its `metadata.status` is `SUCCESS` or
- * `ERROR_…`. Each check re-reads (in bulk) only the records with unfinished cells; the
+ * Waits until every targeted cell has finished: its `metadata.status` is `SUCCESS…`
+ * (`SUCCESS_NO_DATA`: it ran and found nothing) or `ERROR_…`. Each check re-reads (in bulk) only the records with unfinished cells; the
  * pauses grow by half each time and are spent in n8n's `sleep`. A cell that never shows a
  * status while all others finished (Clay did not run it, e.g. a run condition) is reported
  * as NOT_RUN after a grace period instead of waiting for the timeout.
@@ -256,7 +268,7 @@ async function waitForCells(
 		await sleep(Math.max(0, Math.min(interval, timing.timeoutMs - (Date.now() - started))));
 		const seen = new Set<string>();
 		for (const part of chunk(pending, READ_CHUNK)) {
-			for (const record of await api.bulkFetch(ctx, schema.id, part)) {
+			for (const record of await api.bulkFetch(ctx, schema.id, part, schema.actionFieldIds())) {
 				records.set(record.id, record);
 				seen.add(record.id);
 			}
@@ -279,26 +291,54 @@ async function waitForCells(
 	}
 }
 
+/** The records of a run Clay did not start, read once: their targeted cells without a finished run are NOT_RUN. */
+async function readOnce(
+	ctx: IExecuteFunctions,
+	schema: TableSchema,
+	recordIds: string[],
+	fieldIds: string[],
+): Promise<{ records: Map<string, ClayRecord>; notRun: Map<string, string[]> }> {
+	const records = new Map<string, ClayRecord>();
+	const notRun = new Map<string, string[]>();
+	for (const part of chunk([...new Set(recordIds)], READ_CHUNK)) {
+		for (const record of await api.bulkFetch(ctx, schema.id, part, schema.actionFieldIds())) {
+			records.set(record.id, record);
+			const open = fieldIds.filter((fieldId) => !isFinished(cellStatus(record.cells?.[fieldId])));
+			if (open.length) notRun.set(record.id, open);
+		}
+	}
+	return { records, notRun };
+}
+
 function timeoutError(schema: TableSchema, recordIds: string[], fieldIds: string[], records: Map<string, ClayRecord>, timeoutMs: number): ServiceError {
 	let success = 0;
+	let noData = 0;
 	let failed = 0;
 	let open = 0;
+	const unknown = new Map<string, number>();
 	for (const id of new Set(recordIds)) {
 		const record = records.get(id);
 		if (!record) continue;
 		for (const fieldId of fieldIds) {
 			const status = cellStatus(record.cells?.[fieldId]);
-			if (status === 'SUCCESS') success++;
+			if (status === 'SUCCESS_NO_DATA') noData++;
+			else if (status?.startsWith('SUCCESS')) success++;
 			else if (status?.startsWith('ERROR_')) failed++;
-			else open++;
+			else {
+				open++;
+				if (status !== undefined && !RUNNING_STATUSES.has(status)) unknown.set(status, (unknown.get(status) ?? 0) + 1);
+			}
 		}
 	}
-	const total = success + failed + open;
+	const total = success + noData + failed + open;
+	// the list of statuses is open (live reference): a status this node does not know is named, as it may mean "finished"
+	const strange = [...unknown].map(([status, n]) => `${status} (${n})`).join(', ');
 	return new ServiceError(
-		`The enrichment run on ${schema.describe()} did not finish within ${Math.round(timeoutMs / 1000)} s: ${success + failed} of ${total} cells finished (${success} succeeded, ${failed} failed), ${open} still queued or running`,
+		`The enrichment run on ${schema.describe()} did not finish within ${Math.round(timeoutMs / 1000)} s: ${success + noData + failed} of ${total} cells finished (${success} succeeded, ${noData} found no data, ${failed} failed), ${open} still queued or running${strange ? `; run statuses this node does not know: ${strange}` : ''}`,
 		{
 			description:
-				'The run goes on in Clay. Raise "Timeout" under Options, or read the records later with Record → Get or Get Many.',
+				'The run goes on in Clay. Raise "Timeout" under Options, or read the records later with Record → Get or Get Many.' +
+				(strange ? ' If Clay reports a finished run with a status named above, please report it: this node waits only for SUCCESS… and ERROR_… statuses.' : ''),
 		},
 	);
 }

@@ -1,6 +1,7 @@
 /**
  * Cells for Record → Add and Record → Update: values by column name or field id, mapped to
- * field ids from the table's schema (read once per execution per table).
+ * field ids from the table's schema (read once per execution per table), in the shape each
+ * field type takes (values.ts).
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
 
@@ -8,6 +9,7 @@ import { itemParameter } from '../../../shared/parameters';
 import { withJsonValues } from '../../../shared/tool';
 import { RECORD_KEYS } from '../../schema';
 import type { TableSchema } from '../../schema';
+import { cellForWrite } from '../../values';
 
 export const cellsProperty: INodeProperties = {
 	displayName: 'Columns',
@@ -77,7 +79,8 @@ export function readCells(
 				`Item ${itemIndex}: \`${key}\` is a {value: …} object; Clay wants the plain value of a cell (e.g. {{ $json["${key}"].value }})`,
 			);
 		}
-		cells[field.id] = value === undefined ? null : value;
+		// select cells by option name → {optionIds}, users cells → {userIds} (values.ts)
+		cells[field.id] = cellForWrite(field, value, itemIndex) as IDataObject[string];
 	}
 	if (unknown.length) {
 		const list = unknown.map((key) => `\`${key}\``).join(', ');

@@ -11,7 +11,8 @@ export const description: INodeProperties[] = [tableLocator, viewLocator, return
 
 /**
  * Clay's records endpoint ignores offsets, so a view is read by its record ids (one
- * request) and then the records in bulk, a chunk of ids at a time, in the view's order.
+ * request) and then the records in bulk, a chunk of ids at a time, in the view's order, with
+ * the structured results of enrichment columns (live: only when asked for).
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	const schemas = new Schemas(this);
@@ -21,10 +22,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const view = viewOf(this, i, schema);
 		const limit = readLimit(this, i);
 		const simplify = this.getNodeParameter('simplify', i, true) as boolean;
-		const ids = await api.recordIds(this, table, view.id);
+		const ids = await api.viewRecordIds(this, table, view.id);
+		const actionFields = schema.actionFieldIds();
 		const out: IDataObject[] = [];
 		for (const part of chunk(ids.slice(0, limit), READ_CHUNK)) {
-			for (const record of await api.bulkFetch(this, table, part)) out.push(schema.output(record, simplify));
+			for (const record of await api.bulkFetch(this, table, part, actionFields)) out.push(schema.output(record, simplify));
 		}
 		return out;
 	});

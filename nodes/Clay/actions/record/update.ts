@@ -77,7 +77,7 @@ function notVisible(write: Write, record: ClayRecord | undefined): string[] {
  * Re-reads the updated records (in bulk, per table) with growing pauses until every update
  * is visible or the time is up. Returns the last read of each record id, by table.
  */
-async function verify(ctx: IExecuteFunctions, writes: Map<number, Write>, timeoutMs: number): Promise<Map<string, Map<string, ClayRecord>>> {
+async function verify(ctx: IExecuteFunctions, schemas: Schemas, writes: Map<number, Write>, timeoutMs: number): Promise<Map<string, Map<string, ClayRecord>>> {
 	const started = Date.now();
 	const seen = new Map<string, Map<string, ClayRecord>>();
 	let pending = [...writes.values()];
@@ -88,8 +88,9 @@ async function verify(ctx: IExecuteFunctions, writes: Map<number, Write>, timeou
 		for (const write of pending) byTable.set(write.tableId, (byTable.get(write.tableId) ?? new Set()).add(write.payload.id));
 		for (const [table, ids] of byTable) {
 			const records = seen.get(table) ?? new Map<string, ClayRecord>();
+			const actionFields = (await schemas.get(table)).actionFieldIds();
 			for (const part of chunk([...ids], READ_CHUNK)) {
-				for (const record of await api.bulkFetch(ctx, table, part)) records.set(record.id, record);
+				for (const record of await api.bulkFetch(ctx, table, part, actionFields)) records.set(record.id, record);
 			}
 			seen.set(table, records);
 		}
@@ -118,16 +119,15 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return { tableId: table, payload: { id, cells } };
 	});
 
-	const outcomes = await writeRecordsByTable(this, prepared, async (table, records) => {
-		await api.updateRecords(this, table, records);
-		return records.map(() => true);
-	});
+	// where the bulk update does not exist, each record is patched alone and may fail alone
+	const outcomes = await writeRecordsByTable(this, prepared, async (table, records) => await api.updateRecords(this, table, records));
 
 	const accepted = new Map<number, Write>();
 	const results: ItemResult[] = prepared.map((write, i) => {
 		if (write instanceof Error) return write;
 		const outcome = outcomes[i]!;
 		if (!outcome.ok) return outcome.error;
+		if (outcome.value instanceof Error) return outcome.value;
 		accepted.set(i, write);
 		return {};
 	});
@@ -135,7 +135,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	let seen: Map<string, Map<string, ClayRecord>> | undefined;
 	if (options.verify && accepted.size) {
 		try {
-			seen = await verify(this, accepted, Math.max(0, options.verifyTimeout ?? 10) * 1000);
+			seen = await verify(this, schemas, accepted, Math.max(0, options.verifyTimeout ?? 10) * 1000);
 		} catch (error) {
 			// the updates were accepted; only reading them back failed
 			const failure = new ServiceError(`The update was accepted, but reading it back failed: ${(error as Error).message}`, {

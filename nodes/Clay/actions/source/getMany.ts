@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
-import { api } from '../../api';
+import { api, webhookUrlOf } from '../../api';
 import { limitOption, readLimit, returnAllOption, tableId, tableLocator } from '../common';
 
 export const description: INodeProperties[] = [tableLocator, returnAllOption, limitOption()];
@@ -13,8 +13,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const table = tableId(this, i);
 		const sources = await api.listSources(this, table);
 		return sources.slice(0, readLimit(this, i)).map((source) => {
-			const url = source.webhookUrl ?? source.typeSettings?.url;
-			return { ...source, ...(typeof url === 'string' ? { webhookUrl: url } : {}), tableId: source.tableId ?? table } as IDataObject;
+			const url = webhookUrlOf(source);
+			return { ...source, ...(url ? { webhookUrl: url } : {}), tableId: source.tableId ?? table } as IDataObject;
 		});
 	});
 }
