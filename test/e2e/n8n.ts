@@ -29,7 +29,12 @@ export const CACHE = process.env.N8N_E2E_CACHE ?? path.join(homedir(), '.cache',
 /** The Node.js install-n8n.sh installed beside this n8n (24 for n8n 2.x, 22 for 1.x). */
 export const NODE_BIN = path.join(CACHE, 'node/bin/node');
 export const N8N_BIN = path.join(CACHE, 'n8n/node_modules/n8n/bin/n8n');
-export const ARTIFACTS = path.join(ROOT, 'test-artifacts/e2e');
+/**
+ * Screenshots, logs and the packed tarball of a run: test-artifacts/e2e/ for n8n 2.41.1,
+ * test-artifacts/e2e-<version>/ for another version (so one run does not wipe the other's);
+ * N8N_E2E_ARTIFACTS overrides (the queue-mode suite's own folder).
+ */
+export const ARTIFACTS = path.resolve(ROOT, process.env.N8N_E2E_ARTIFACTS ?? (N8N_VERSION === '2.41.1' ? 'test-artifacts/e2e' : `test-artifacts/e2e-${N8N_VERSION}`));
 /** Set by global-setup.ts: the tarball `npm pack` made of this package. */
 export const TARBALL_ENV = 'N8N_E2E_PACKAGE_TARBALL';
 
@@ -293,7 +298,7 @@ export function assertPackageLoaded(output: string): { nodes: number; credential
 export interface CliOptions {
 	env?: NodeJS.ProcessEnv;
 	timeoutMs?: number;
-	/** A name for the log file under test-artifacts/e2e/. */
+	/** A name for the log file under ARTIFACTS/logs/. */
 	log?: string;
 }
 
@@ -329,16 +334,17 @@ export interface CredentialImport {
 	data: Record<string, unknown>;
 }
 
-export async function importCredentials(folder: UserFolder, credentials: CredentialImport[]): Promise<void> {
+/** `env`: more environment for the CLI, e.g. the database of a queue-mode setup. */
+export async function importCredentials(folder: UserFolder, credentials: CredentialImport[], env?: NodeJS.ProcessEnv): Promise<void> {
 	const file = path.join(folder.root, 'credentials.json');
 	writeFileSync(file, JSON.stringify(credentials, null, 2));
-	await n8nCliOk(folder, ['import:credentials', `--input=${file}`], { log: 'import-credentials' });
+	await n8nCliOk(folder, ['import:credentials', `--input=${file}`], { log: 'import-credentials', env });
 }
 
-export async function importWorkflow(folder: UserFolder, workflow: { id: string; name?: string }): Promise<void> {
+export async function importWorkflow(folder: UserFolder, workflow: { id: string; name?: string }, env?: NodeJS.ProcessEnv): Promise<void> {
 	const file = path.join(folder.root, `workflow-${workflow.id}.json`);
 	writeFileSync(file, JSON.stringify(workflow, null, 2));
-	await n8nCliOk(folder, ['import:workflow', `--input=${file}`], { log: `import-workflow-${workflow.id}` });
+	await n8nCliOk(folder, ['import:workflow', `--input=${file}`], { log: `import-workflow-${workflow.id}`, env });
 }
 
 /**
