@@ -26,6 +26,7 @@ import type {
 
 import { redact, ServiceError } from './errors';
 import type { ErrorDescription } from './errors';
+import { holdWrites, RETRY_JITTER_MS } from './pace';
 import { scrubValue } from './scrub';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
@@ -320,7 +321,10 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 			const wait = parseRetryAfter(headers['retry-after']);
 			if (wait === undefined || wait <= policy.maxRetryAfterMs) {
 				rateRetries++;
-				await sleep(wait !== undefined ? wait + Math.round(Math.random() * 250) : backoffDelay(attempt, policy));
+				const delay = wait !== undefined ? wait + Math.round(Math.random() * RETRY_JITTER_MS) : backoffDelay(attempt, policy);
+				// The bucket is shared and empty: the execution's other writes wait for this retry.
+				if (request.method !== 'GET') holdWrites(ctx, wait ?? delay);
+				await sleep(delay);
 				continue;
 			}
 		}

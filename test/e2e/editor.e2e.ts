@@ -164,8 +164,9 @@ describe(`the packed package in n8n ${N8N_VERSION}'s editor (n8n start + headles
 			await screenshot(page, '01-owner-setup');
 			await page.click('[data-test-id=form-submit-button]');
 			await page.waitForURL((url) => !url.pathname.startsWith('/setup'), { timeout: STEP_MS });
-			// Signed in: the main sidebar of the editor is there.
-			await page.locator('[data-test-id=main-sidebar-settings]').waitFor({ state: 'visible' });
+			// Signed in: the main sidebar of the editor is there (its settings entry in n8n 2.x, its
+			// user menu in n8n 1.x, whose sidebar has settings inside that menu).
+			await page.locator('[data-test-id=main-sidebar-settings], [data-test-id=main-sidebar-user-menu]').first().waitFor({ state: 'visible' });
 			await screenshot(page, '02-signed-in');
 		} finally {
 			await page.close();

@@ -1,7 +1,13 @@
 /**
  * The real n8n of the end-to-end suite: where scripts/e2e/install-n8n.sh put it, a fresh user
  * folder with the packed package installed as n8n's Community Nodes panel installs it, the n8n
- * CLI (`import:*`, `execute`) and `n8n start`, each run under Node 24 as a child process.
+ * CLI (`import:*`, `execute`) and `n8n start`, each run under that install's Node as a child process.
+ *
+ * Which n8n: N8N_E2E_N8N_VERSION (default 2.41.1; `.ci/run` runs the whole suite once more with
+ * 1.123.81, the last 1.x line). Every e2e file gets it from here, so a new file runs on both
+ * versions as long as it uses these helpers; where the two lines differ (a CLI command, the
+ * output of `n8n execute`), the helper here speaks each one, and N8N_MAJOR tells a test which
+ * line it is in.
  *
  * Everything here is bounded: a child that outlives its timeout is killed (its whole process
  * group: n8n starts task runners), so a broken n8n fails a test instead of hanging it.
@@ -17,20 +23,28 @@ import path from 'node:path';
 export const ROOT = path.resolve(__dirname, '../..');
 export const PACKAGE_NAME = 'n8n-nodes-enrichment-tables';
 export const N8N_VERSION = process.env.N8N_E2E_N8N_VERSION ?? '2.41.1';
+/** 1 or 2: the line of the n8n under test. */
+export const N8N_MAJOR = Number(N8N_VERSION.split('.')[0]);
 export const CACHE = process.env.N8N_E2E_CACHE ?? path.join(homedir(), '.cache', PACKAGE_NAME, `n8n-${N8N_VERSION}`);
-export const NODE24 = path.join(CACHE, 'node/bin/node');
+/** The Node.js install-n8n.sh installed beside this n8n (24 for n8n 2.x, 22 for 1.x). */
+export const NODE_BIN = path.join(CACHE, 'node/bin/node');
 export const N8N_BIN = path.join(CACHE, 'n8n/node_modules/n8n/bin/n8n');
-export const ARTIFACTS = path.join(ROOT, 'test-artifacts/e2e');
+/**
+ * Screenshots, logs and the packed tarball of a run: test-artifacts/e2e/ for n8n 2.41.1,
+ * test-artifacts/e2e-<version>/ for another version (so one run does not wipe the other's);
+ * N8N_E2E_ARTIFACTS overrides (the queue-mode suite's own folder).
+ */
+export const ARTIFACTS = path.resolve(ROOT, process.env.N8N_E2E_ARTIFACTS ?? (N8N_VERSION === '2.41.1' ? 'test-artifacts/e2e' : `test-artifacts/e2e-${N8N_VERSION}`));
 /** Set by global-setup.ts: the tarball `npm pack` made of this package. */
 export const TARBALL_ENV = 'N8N_E2E_PACKAGE_TARBALL';
 
-const INSTALL_HINT = 'run "bash scripts/e2e/install-n8n.sh" (npm run test:e2e does)';
+const INSTALL_HINT = `run "N8N_E2E_N8N_VERSION=${N8N_VERSION} bash scripts/e2e/install-n8n.sh" (npm run test:e2e does)`;
 
 /** Throws unless install-n8n.sh completed (its marker is written last). */
 export function assertN8nInstalled(): void {
 	const marker = path.join(CACHE, '.install-complete');
 	if (!existsSync(marker)) throw new Error(`n8n ${N8N_VERSION} is not installed in ${CACHE}: ${INSTALL_HINT}`);
-	if (!existsSync(NODE24) || !existsSync(N8N_BIN)) throw new Error(`The n8n install in ${CACHE} is incomplete: ${INSTALL_HINT}`);
+	if (!existsSync(NODE_BIN) || !existsSync(N8N_BIN)) throw new Error(`The n8n install in ${CACHE} is incomplete: ${INSTALL_HINT}`);
 }
 
 export function packageTarball(): string {
@@ -139,14 +153,14 @@ export interface RunResult {
 	timedOut: boolean;
 }
 
-/** process.env with Node 24 first in PATH and without what would change n8n's behaviour (jest sets NODE_ENV=test). */
+/** process.env with this n8n's Node first in PATH and without what would change n8n's behaviour (jest sets NODE_ENV=test). */
 function nodeEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 	const env: NodeJS.ProcessEnv = {};
 	for (const [key, value] of Object.entries(process.env)) {
 		if (/^(N8N_|DB_|EXECUTIONS_|JEST_|NODE_OPTIONS$|NODE_PATH$|NODE_ENV$|npm_)/.test(key)) continue;
 		env[key] = value;
 	}
-	env.PATH = `${path.dirname(NODE24)}${path.delimiter}${process.env.PATH ?? ''}`;
+	env.PATH = `${path.dirname(NODE_BIN)}${path.delimiter}${process.env.PATH ?? ''}`;
 	return { ...env, ...extra };
 }
 
@@ -284,13 +298,13 @@ export function assertPackageLoaded(output: string): { nodes: number; credential
 export interface CliOptions {
 	env?: NodeJS.ProcessEnv;
 	timeoutMs?: number;
-	/** A name for the log file under test-artifacts/e2e/. */
+	/** A name for the log file under ARTIFACTS/logs/. */
 	log?: string;
 }
 
-/** `n8n <args>` under Node 24 in the user folder. Resolves with the exit code; never throws for a non-zero one. */
+/** `n8n <args>` under this n8n's Node in the user folder. Resolves with the exit code; never throws for a non-zero one. */
 export async function n8nCli(folder: UserFolder, args: string[], options: CliOptions = {}): Promise<RunResult> {
-	return await run(NODE24, [N8N_BIN, ...args], {
+	return await run(NODE_BIN, [N8N_BIN, ...args], {
 		cwd: folder.root,
 		env: n8nEnv(folder, { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...options.env }),
 		timeoutMs: options.timeoutMs ?? 120_000,
@@ -320,21 +334,27 @@ export interface CredentialImport {
 	data: Record<string, unknown>;
 }
 
-export async function importCredentials(folder: UserFolder, credentials: CredentialImport[]): Promise<void> {
+/** `env`: more environment for the CLI, e.g. the database of a queue-mode setup. */
+export async function importCredentials(folder: UserFolder, credentials: CredentialImport[], env?: NodeJS.ProcessEnv): Promise<void> {
 	const file = path.join(folder.root, 'credentials.json');
 	writeFileSync(file, JSON.stringify(credentials, null, 2));
-	await n8nCliOk(folder, ['import:credentials', `--input=${file}`], { log: 'import-credentials' });
+	await n8nCliOk(folder, ['import:credentials', `--input=${file}`], { log: 'import-credentials', env });
 }
 
-export async function importWorkflow(folder: UserFolder, workflow: { id: string; name?: string }): Promise<void> {
+export async function importWorkflow(folder: UserFolder, workflow: { id: string; name?: string }, env?: NodeJS.ProcessEnv): Promise<void> {
 	const file = path.join(folder.root, `workflow-${workflow.id}.json`);
 	writeFileSync(file, JSON.stringify(workflow, null, 2));
-	await n8nCliOk(folder, ['import:workflow', `--input=${file}`], { log: `import-workflow-${workflow.id}` });
+	await n8nCliOk(folder, ['import:workflow', `--input=${file}`], { log: `import-workflow-${workflow.id}`, env });
 }
 
-/** `n8n publish:workflow`: the workflow is active when n8n starts next (n8n 2.x's activation). */
-export async function publishWorkflow(folder: UserFolder, id: string): Promise<void> {
-	await n8nCliOk(folder, ['publish:workflow', `--id=${id}`], { log: `publish-workflow-${id}` });
+/**
+ * Makes the workflow active when n8n starts next: `n8n publish:workflow` in n8n 2.x (which
+ * activates the published version), `n8n update:workflow --active=true` in n8n 1.x (which has
+ * no publishing).
+ */
+export async function publishWorkflow(folder: UserFolder, id: string, options: CliOptions = {}): Promise<void> {
+	const args = N8N_MAJOR >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true'];
+	await n8nCliOk(folder, args, { log: `publish-workflow-${id}`, ...options });
 }
 
 /** A local HTTP endpoint that records the JSON bodies POSTed to it (a workflow's HTTP Request node reports there). */
@@ -432,7 +452,7 @@ export interface N8nServer {
 export async function startN8n(folder: UserFolder, options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; log?: string } = {}): Promise<N8nServer> {
 	const port = await freePort();
 	const url = `http://127.0.0.1:${port}`;
-	const child = spawn(NODE24, [N8N_BIN, 'start'], {
+	const child = spawn(NODE_BIN, [N8N_BIN, 'start'], {
 		cwd: folder.root,
 		env: n8nEnv(folder, {
 			N8N_PORT: String(port),

@@ -241,7 +241,7 @@ export class Session {
 			const credentials = await this.ctx.getCredentials('justPaidApi');
 			const seconds = Number(credentials.rateWindowSeconds ?? 60);
 			const windowMs = Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 60_000;
-			this.pacer ??= new Pacer({ limit: this.pacing.writesPerMinute, windowMs, concurrency: this.pacing.concurrency });
+			this.pacer ??= new Pacer({ limit: this.pacing.writesPerMinute, windowMs, concurrency: this.pacing.concurrency, context: this.ctx });
 		}
 		return this.pacer;
 	}
