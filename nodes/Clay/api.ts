@@ -102,10 +102,8 @@ export function clayCode(body: unknown): string | undefined {
 /** How a Clay node authenticates: its "Authentication" parameter (absent in workflows made before it existed). */
 export type ClayAuthentication = 'sessionCookie' | 'apiKey';
 
-const policy: { retry: Partial<RetryPolicy> } = {
-	// Clay support's guidance is about 10 requests/s (burst 20); no hard limit is published for v3.
-	retry: { rateLimitRetries: 6, serverErrorRetries: 4, baseDelayMs: 500 },
-};
+// Clay support's guidance is about 10 requests/s (burst 20); no hard limit is published for v3.
+const RETRY: Partial<RetryPolicy> = { rateLimitRetries: 6, serverErrorRetries: 4, baseDelayMs: 500 };
 
 function definition(authentication: ClayAuthentication): ServiceDefinition {
 	const key = authentication === 'apiKey';
@@ -116,13 +114,7 @@ function definition(authentication: ClayAuthentication): ServiceDefinition {
 		secretFields: key ? ['apiKey'] : ['sessionToken'],
 		// a pasted `claysession=…` (or a whole Cookie header) hides the bare value the credential sends; a key may be pasted with "Bearer"
 		secretsOf: (credentials) => (key ? [apiKeyValue(credentials.apiKey)] : [sessionValue(credentials.sessionToken)]),
-		// both ways to authenticate share one policy (tests shorten it for a suite)
-		get retry() {
-			return policy.retry;
-		},
-		set retry(value: Partial<RetryPolicy>) {
-			policy.retry = value;
-		},
+		retry: RETRY,
 		describeError(status, body) {
 			const said = clayMessage(body);
 			const code = clayCode(body);

@@ -1,5 +1,5 @@
 /** Bad inputs and bad answers for every kind of Clay operation (see corpus.ts for what each case must show). */
-import { clay } from '../../nodes/Clay/api';
+import { clay, clayKey } from '../../nodes/Clay/api';
 import type { ClayTable } from '../../sandbox/clay';
 import type { FaultAction } from '../../sandbox/framework';
 import { autoMap, byId, byUrl, clayFixture, eachProfile, leadsTable } from '../clay/setup';
@@ -261,8 +261,8 @@ eachProfile((profile) => {
 	beforeEach(() => {
 		if (/no answer in time/.test(expect.getState().currentTestName ?? '')) {
 			const saved = clay.retry;
-			clay.retry = { ...saved, timeoutMs: 300, serverErrorRetries: 1, baseDelayMs: 10 };
-			restore = () => (clay.retry = saved);
+			clay.retry = clayKey.retry = { ...saved, timeoutMs: 300, serverErrorRetries: 1, baseDelayMs: 10 };
+			restore = () => (clay.retry = clayKey.retry = saved);
 		}
 	});
 	afterEach(() => {

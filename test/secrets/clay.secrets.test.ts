@@ -2,7 +2,7 @@
  * The Clay secrets are markers — the session cookie, and the API key — and must never show (see
  * secrets.ts), under every behaviour profile of the sandbox.
  */
-import { clay } from '../../nodes/Clay/api';
+import { clay, clayKey } from '../../nodes/Clay/api';
 import { Clay } from '../../nodes/Clay/Clay.node';
 import { loggedText } from '../harness/logs';
 import { autoMap, byId, clayFixture, eachProfile, leadsTable } from '../clay/setup';
@@ -45,7 +45,13 @@ eachProfile((profile) => describe.each(AUTHENTICATIONS)('with the %s', (_title, 
 						: `Session claysession=${SESSION} (${decodeURIComponent(SESSION)}) cannot do this`,
 			},
 		};
-		restore = fastRetries(clay);
+		// both ways to authenticate: each has its own service definition
+		const restoreCookie = fastRetries(clay);
+		const restoreKey = fastRetries(clayKey);
+		restore = () => {
+			restoreKey();
+			restoreCookie();
+		};
 	});
 	afterAll(async () => {
 		restore();
