@@ -1,5 +1,5 @@
 /** Request and answer helpers of the Clay sandbox: errors, bodies, cookies, authentication. */
-import { HttpError, json } from '../framework';
+import { HttpError, isPlainObject, json } from '../framework';
 import type { SandboxRequest } from '../framework';
 
 /** A Clay error answer `{type, message, …}`, thrown from wherever the refusal is found. */
@@ -14,8 +14,6 @@ export const badRequest = (message: string, code?: string, extra: Record<string,
 export const notFound = (message: string) => new ClayError(404, { type: 'NotFound', message });
 /** api-notes (live): a wrong path answers `{type: "NoMatchingURL"}`, a wrong id `{type: "NotFound"}`. */
 export const NO_MATCHING_URL = { type: 'NoMatchingURL', message: 'Invalid URL' } as const;
-
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const safeDecode = (v: string): string => {
 	try {

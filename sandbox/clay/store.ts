@@ -3,8 +3,8 @@
  * finishing enrichment cells) that are applied whenever state is read — no timers, so nothing
  * keeps the process alive. Also how that state goes on the wire, per the profile's shapes.
  */
-import { uuidV4 } from '../framework';
-import { badRequest, isPlainObject, notFound } from './http';
+import { isPlainObject, uuidV4 } from '../framework';
+import { badRequest, notFound } from './http';
 import type { ClayProfile } from './profiles';
 import type { CellResult, ClayCell, ClayField, ClayFieldType, ClayListing, ClayRecord, ClayRecordEvent, ClaySource, ClayTable, ClayView, SeedField } from './types';
 

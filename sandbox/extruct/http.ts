@@ -3,7 +3,7 @@
  * `{detail: "..."}` for 401/404/400 and, for 422, `{detail: [{type, loc, msg, input}]}` in
  * pydantic v2's shapes, which the builders below reproduce.
  */
-import { HttpError, json } from '../framework';
+import { HttpError, isPlainObject, json } from '../framework';
 import type { SandboxRequest } from '../framework';
 
 export type Loc = Array<string | number>;
@@ -25,9 +25,8 @@ export class ExtructError extends HttpError {
 }
 
 export const unprocessable = (errors: FastApiError[]) => new ExtructError(422, errors);
-export const refusal = (status: number, message: string) => new ExtructError(status, message);
-
-export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const badRequest = (message: string) => new ExtructError(400, message);
+export const notFound = (message: string) => new ExtructError(404, message);
 
 const enumExpected = (values: readonly string[]) => {
 	const quoted = values.map((v) => `'${v}'`);
@@ -91,7 +90,7 @@ export function readBody(req: SandboxRequest, required: boolean): Record<string,
 		if (required) throw unprocessable([errMissing(['body'])]);
 		return {};
 	}
-	if (!isObject(body)) throw unprocessable([errModel(['body'], body)]);
+	if (!isPlainObject(body)) throw unprocessable([errModel(['body'], body)]);
 	return body;
 }
 
@@ -116,9 +115,9 @@ export function paging(req: SandboxRequest): { limit: number; offset: number } {
 		} else values[name] = parseInt(raw, 10);
 	}
 	if (errors.length) throw unprocessable(errors);
-	if (values.limit < 1 || values.limit > 100) throw refusal(400, 'limit must be between 1 and 100');
+	if (values.limit < 1 || values.limit > 100) throw badRequest('limit must be between 1 and 100');
 	// docs silent: a negative offset; 400 like the limit.
-	if (values.offset < 0) throw refusal(400, 'offset must be greater than or equal to 0');
+	if (values.offset < 0) throw badRequest('offset must be greater than or equal to 0');
 	return { limit: values.limit, offset: values.offset };
 }
 

@@ -17,8 +17,8 @@ import { json, SandboxServer } from '../framework';
 import { cellStatusOf } from './cells';
 import { slug } from './cellValues';
 import { Enrichment } from './enrichment';
-import { bearerToken, refusal } from './http';
-import { assertCanSpend } from './limits';
+import { bearerToken } from './http';
+import { Limits } from './limits';
 import { resolveProfile } from './profiles';
 import { registerColumnRoutes } from './routes/columns';
 import type { RouteContext } from './routes/context';
@@ -27,7 +27,7 @@ import { registerRunRoutes } from './routes/runs';
 import { registerTableRoutes } from './routes/tables';
 import { EXTRUCT_AUTO_COLUMNS, ExtructStore } from './store';
 import { EXTRUCT_DEFAULT_TOKEN } from './types';
-import type { ExtructSandbox, ExtructSandboxOptions, ExtructTable } from './types';
+import type { ExtructBillingError, ExtructSandbox, ExtructSandboxOptions, ExtructTable } from './types';
 import { validateColumnConfigs } from './validation';
 
 export { extructCellValue, extructCompanyName, extructDomain, extructInputText } from './cellValues';
@@ -51,21 +51,8 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 		() => server.random(),
 	);
 
-	const context: RouteContext = {
-		server,
-		store,
-		enrichment,
-		maxStringLength: options.maxStringLength ?? 10000,
-		table(req) {
-			const table = store.tables.get(req.params.id);
-			// docs silent: FastAPI would validate the body before the handler looks the table up; the
-			// sandbox answers 404 first for an unknown table. docs silent: another member's personal
-			// table is not found either.
-			if (!table || !store.visible(table)) throw refusal(404, 'Table not found');
-			return table;
-		},
-		assertCanSpend: () => assertCanSpend(sandbox.billing, store.user),
-	};
+	const limits = new Limits(store.user);
+	const context: RouteContext = { server, store, enrichment, limits, maxStringLength: options.maxStringLength ?? 10000 };
 
 	// FastAPI routes before it authenticates: an unknown path is a 404, a known path with another method a 405.
 	server.use((req) => {
@@ -97,7 +84,12 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 
 	await server.start();
 	const sandbox: ExtructSandbox = {
-		billing: undefined,
+		get billing() {
+			return limits.billing;
+		},
+		set billing(value: ExtructBillingError | undefined) {
+			limits.billing = value;
+		},
 		history: store.history,
 		server,
 		url: server.url,
@@ -126,11 +118,7 @@ export async function startExtructSandbox(options: ExtructSandboxOptions = {}): 
 			}
 			return table;
 		},
-		tableStatus(tableId) {
-			const table = store.tables.get(tableId);
-			if (!table) throw new Error(`tableStatus: no table ${tableId}`);
-			return enrichment.tableStatus(table, false);
-		},
+		tableStatus: (tableId) => enrichment.tableStatus(directTable(tableId, 'tableStatus'), false),
 		cellStatus: cellStatusOf,
 		addRows(tableId, rows, addOptions = {}) {
 			const table = directTable(tableId, 'addRows');

@@ -13,8 +13,15 @@ const BILLING_MESSAGES: Record<ExtructBillingError, string> = {
 	insufficient_credits: 'Not enough credits to run enrichment.',
 };
 
-/** Throws the billing refusal that applies, if any. */
-export function assertCanSpend(billing: ExtructBillingError | undefined, user: ExtructUser): void {
-	const reason = billing ?? (user.available_credits <= 0 ? 'insufficient_credits' : undefined);
-	if (reason) throw new ExtructError(402, { error: reason, message: BILLING_MESSAGES[reason] });
+export class Limits {
+	/** The refusal every request that spends credits gets; may be set by tests. */
+	billing?: ExtructBillingError;
+
+	constructor(private readonly user: ExtructUser) {}
+
+	/** Throws the billing refusal that applies now, if any. */
+	assertCanSpend(): void {
+		const reason = this.billing ?? (this.user.available_credits <= 0 ? 'insufficient_credits' : undefined);
+		if (reason) throw new ExtructError(402, { error: reason, message: BILLING_MESSAGES[reason] });
+	}
 }

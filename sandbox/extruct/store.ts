@@ -4,6 +4,7 @@
  */
 import { makeRandom, uuidV4 } from '../framework';
 import { cellState, isoOf, makeCell } from './cells';
+import { notFound } from './http';
 import type { RowInput } from './validation';
 import type { ExtructCell, ExtructColumn, ExtructRow, ExtructRowEvent, ExtructRun, ExtructTable, ExtructUser } from './types';
 
@@ -89,6 +90,16 @@ export class ExtructStore {
 	/** Tables the caller sees: its own, and every table shared with the organization. */
 	visible(table: ExtructTable): boolean {
 		return table.owner.id === this.user.id || table.scope === 'organization';
+	}
+
+	/** The table `tableId` as the caller sees it; 404 when it is unknown. */
+	getTable(tableId: string): ExtructTable {
+		const table = this.tables.get(tableId);
+		// docs silent: FastAPI would validate the body before the handler looks the table up; the
+		// sandbox answers 404 first for an unknown table. docs silent: another member's personal
+		// table is not found either.
+		if (!table || !this.visible(table)) throw notFound('Table not found');
+		return table;
 	}
 
 	newColumn(config: Record<string, unknown>, now: number): ExtructColumn {

@@ -2,7 +2,8 @@
  * What the Extruct sandbox refuses in a body: column configs and row batches. Every problem is
  * collected, as pydantic does, so one 422 names each field that is wrong.
  */
-import { errDict, errEnum, errList, errMissing, errModel, errString, errValue, isObject, parseBool, errBool, unprocessable } from './http';
+import { isPlainObject } from '../framework';
+import { errBool, errDict, errEnum, errList, errMissing, errModel, errString, errValue, parseBool, unprocessable } from './http';
 import type { FastApiError, Loc } from './http';
 import { EXTRUCT_AGENT_TYPES, EXTRUCT_COLUMN_KINDS, EXTRUCT_OUTPUT_FORMATS } from './types';
 import type { ExtructRow, ExtructTable } from './types';
@@ -13,7 +14,7 @@ import type { ExtructRow, ExtructTable } from './types';
  */
 export function validateColumnConfig(cfg: unknown, loc: Loc, keys: Set<string>, knownKeys: Set<string>): FastApiError[] {
 	const errors: FastApiError[] = [];
-	if (!isObject(cfg)) return [errModel(loc, cfg)];
+	if (!isPlainObject(cfg)) return [errModel(loc, cfg)];
 	if (cfg.kind === undefined) return [{ type: 'union_tag_not_found', loc, msg: "Unable to extract tag using discriminator 'kind'", input: cfg }];
 	if (typeof cfg.kind !== 'string' || !(EXTRUCT_COLUMN_KINDS as readonly string[]).includes(cfg.kind)) {
 		return [
@@ -41,7 +42,7 @@ export function validateColumnConfig(cfg: unknown, loc: Loc, keys: Set<string>, 
 	const vloc = [...loc, 'value'];
 	const needValue = (): Record<string, unknown> | undefined => {
 		if (cfg.value === undefined) errors.push(errMissing(vloc, cfg));
-		else if (!isObject(cfg.value)) errors.push(errModel(vloc, cfg.value));
+		else if (!isPlainObject(cfg.value)) errors.push(errModel(vloc, cfg.value));
 		else return cfg.value;
 		return undefined;
 	};
@@ -74,7 +75,7 @@ export function validateColumnConfig(cfg: unknown, loc: Loc, keys: Set<string>, 
 			if (value.output_format === 'select' || value.output_format === 'multiselect') needStringList(value, 'labels', vloc, true);
 			if (value.output_format === 'json') {
 				if (value.output_schema === undefined) errors.push(errMissing([...vloc, 'output_schema'], value));
-				else if (!isObject(value.output_schema)) errors.push(errDict([...vloc, 'output_schema'], value.output_schema));
+				else if (!isPlainObject(value.output_schema)) errors.push(errDict([...vloc, 'output_schema'], value.output_schema));
 			}
 			break;
 		}
@@ -105,7 +106,7 @@ export function validateColumnConfig(cfg: unknown, loc: Loc, keys: Set<string>, 
 export function validateColumnConfigs(configs: unknown[], loc: Loc, takenKeys: Iterable<string>, extraKnownKeys: Iterable<string> = []): FastApiError[] {
 	const keys = new Set(takenKeys);
 	const known = new Set<string>([...keys, ...extraKnownKeys]);
-	for (const cfg of configs) if (isObject(cfg) && typeof cfg.key === 'string') known.add(cfg.key);
+	for (const cfg of configs) if (isPlainObject(cfg) && typeof cfg.key === 'string') known.add(cfg.key);
 	return configs.flatMap((cfg, i) => validateColumnConfig(cfg, [...loc, i], keys, known));
 }
 
@@ -140,7 +141,7 @@ export function validateRows(
 	const keys = new Set(table.columns.map((c) => c.config.key));
 	const rows = body.rows.map((item, i) => {
 		const loc: Loc = ['body', 'rows', i];
-		if (!isObject(item)) {
+		if (!isPlainObject(item)) {
 			errors.push(errModel(loc, item));
 			return undefined;
 		}
@@ -149,7 +150,7 @@ export function validateRows(
 			else if (!rowIds.has(item.id)) errors.push(errValue([...loc, 'id'], 'Row not found', item.id));
 		}
 		if (item.data === undefined) errors.push(errMissing([...loc, 'data'], item));
-		else if (!isObject(item.data)) errors.push(errDict([...loc, 'data'], item.data));
+		else if (!isPlainObject(item.data)) errors.push(errDict([...loc, 'data'], item.data));
 		else {
 			for (const [key, value] of Object.entries(item.data)) {
 				// docs silent: a key that is no column of the table; refused, pinpointing the row and key.
@@ -165,7 +166,7 @@ export function validateRows(
 				}
 			}
 		}
-		if (item.metadata !== undefined && item.metadata !== null && !isObject(item.metadata)) errors.push(errDict([...loc, 'metadata'], item.metadata));
+		if (item.metadata !== undefined && item.metadata !== null && !isPlainObject(item.metadata)) errors.push(errDict([...loc, 'metadata'], item.metadata));
 		return {
 			id: typeof item.id === 'string' ? item.id : undefined,
 			data: (item.data ?? {}) as Record<string, unknown>,

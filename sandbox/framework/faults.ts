@@ -3,7 +3,7 @@
  * before or after the handler ran, and slow answers — scripted for the next matching requests,
  * or drawn at random from the server's seeded generator.
  */
-import type { SandboxRequest, SandboxResponse } from './types';
+import type { SandboxRequest, SandboxResponse } from './http';
 
 /** What an injected fault does. */
 export type FaultAction =

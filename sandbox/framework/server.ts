@@ -8,8 +8,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { faultAnswer, pickRandomFault, ScriptedFaults } from './faults';
 import type { RandomFaults, ScriptedFault } from './faults';
 import { makeRandom } from './random';
-import { HttpError } from './types';
-import type { Handler, LoggedRequest, Middleware, SandboxRequest, SandboxResponse } from './types';
+import { HttpError } from './http';
+import type { Handler, LoggedRequest, Middleware, SandboxRequest, SandboxResponse } from './http';
 
 export interface SandboxOptions {
 	/** Added before every answer, in ms. */

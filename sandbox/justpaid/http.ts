@@ -1,5 +1,5 @@
 /** Request and answer helpers of the JustPaid sandbox: the envelopes, errors, bodies, query parameters, API keys. */
-import { HttpError, json } from '../framework';
+import { HttpError, isPlainObject, json } from '../framework';
 import type { SandboxRequest, SandboxResponse } from '../framework';
 import type { JustPaidKey } from './types';
 
@@ -19,17 +19,14 @@ export class JustPaidError extends HttpError {
 }
 
 export const badRequest = (message: string) => new JustPaidError(400, 'BAD_REQUEST', message);
-export const notFound = (what: 'Table' | 'Row') => new JustPaidError(404, 'NOT_FOUND', `${what} not found`);
-
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-	typeof value === 'object' && value !== null && !Array.isArray(value);
+export const notFound = (message: string) => new JustPaidError(404, 'NOT_FOUND', message);
 
 export const clone = <T>(value: T): T => (value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T));
 
 /** The body as an object; an absent body reads as `{}`. */
 export function bodyObject(req: SandboxRequest): Record<string, unknown> {
 	if (req.body === undefined) return {};
-	if (!isObject(req.body)) throw badRequest('Request body must be a JSON object');
+	if (!isPlainObject(req.body)) throw badRequest('Request body must be a JSON object');
 	return req.body;
 }
 

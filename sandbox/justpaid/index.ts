@@ -18,8 +18,8 @@
  */
 import { SandboxServer } from '../framework';
 import type { SandboxRequest } from '../framework';
-import { API, badRequest, callerOf, fail, notFound } from './http';
-import { RateLimits } from './limits';
+import { API, badRequest, callerOf, fail } from './http';
+import { Limits } from './limits';
 import { resolveProfile } from './profiles';
 import type { RouteContext } from './routes/context';
 import { registerRowRoutes } from './routes/rows';
@@ -37,7 +37,7 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 	};
 	const apiKey = Object.keys(keys)[0] ?? 'wfk_test_key';
 	const now = options.now ?? (() => Date.now());
-	const limits = new RateLimits({ readLimit: options.readLimit, writeLimit: options.writeLimit, windowMs: options.windowMs, now });
+	const limits = new Limits({ readLimit: options.readLimit, writeLimit: options.writeLimit, windowMs: options.windowMs, now });
 	const server = new SandboxServer('justpaid', options);
 	const store = new JustPaidStore(resolveProfile(options), options.seed ?? 1, now);
 
@@ -54,11 +54,6 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 				return handler(req, callers.get(req)!);
 			});
 		},
-		ownTable(req, key) {
-			const table = store.tables.get(req.params.id);
-			if (!table || table.companyId !== key.companyId) throw notFound('Table');
-			return table;
-		},
 	};
 
 	server.use((req) => {
@@ -71,7 +66,7 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 		if (!presented || !key) return fail(401, 'UNAUTHORIZED', 'Missing or invalid x-api-key');
 		const scope = route && scopes.get(`${route.method} ${route.pattern}`);
 		if (scope && !key.scopes.includes(scope)) return fail(403, 'FORBIDDEN', `API key lacks the ${scope} scope`);
-		const limited = limits.take(presented, req.method);
+		const limited = limits.takeRequest(presented, req.method);
 		if (limited) return limited;
 		// docs silent: an unknown route under /api/v1 (incl. the non-existent single-row GET) answers
 		// 404 after auth and rate limiting, with the error envelope.
@@ -109,8 +104,8 @@ export async function startJustPaidSandbox(options: JustPaidSandboxOptions = {})
 		},
 		seedRow: (tableId, data, extra) => store.seedRow(directTable(tableId, 'seedRow'), data, extra),
 		sortedRows: (tableId) => [...store.listOrder(tableId)],
-		tableView: (table) => store.tableView(table),
-		rowView: (row) => store.rowView(row),
+		tableView: (table) => store.tableJson(table),
+		rowView: (row) => store.rowJson(row),
 		close: () => server.close(),
 		createRow: (tableId, data) => store.createRow(directTable(tableId, 'createRow'), data),
 		updateRow(tableId, rowId, data) {

@@ -7,19 +7,19 @@ import { RateLimiter } from '../framework';
 import type { SandboxResponse } from '../framework';
 import { fail } from './http';
 
-export interface RateLimitOptions {
+export interface LimitOptions {
 	readLimit?: number;
 	writeLimit?: number;
 	windowMs?: number;
 	now: () => number;
 }
 
-export class RateLimits {
+export class Limits {
 	readonly read: RateLimiter;
 	readonly write: RateLimiter;
 	private readonly windowText: string;
 
-	constructor(private readonly options: RateLimitOptions) {
+	constructor(private readonly options: LimitOptions) {
 		const windowMs = options.windowMs ?? 60_000;
 		this.read = new RateLimiter(options.readLimit ?? 1000, windowMs);
 		this.write = new RateLimiter(options.writeLimit ?? 100, windowMs);
@@ -27,7 +27,7 @@ export class RateLimits {
 	}
 
 	/** Takes one request of `method` from the key's bucket; the 429 answer when it is empty. */
-	take(apiKey: string, method: string): SandboxResponse | undefined {
+	takeRequest(apiKey: string, method: string): SandboxResponse | undefined {
 		const bucket = method === 'GET' || method === 'HEAD' ? 'read' : 'write';
 		const taken = this[bucket].take(apiKey, this.options.now());
 		if (taken.ok) return undefined;

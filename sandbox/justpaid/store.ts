@@ -3,7 +3,7 @@
  * order (as the profile says), and how tables and rows go on the wire.
  */
 import { makeRandom } from '../framework';
-import { clone } from './http';
+import { clone, notFound } from './http';
 import type { JustPaidProfile } from './profiles';
 import { normalizeColumns } from './validation';
 import type { JustPaidColumn, JustPaidEvent, JustPaidRow, JustPaidTable } from './types';
@@ -80,6 +80,13 @@ export class JustPaidStore {
 		return [...this.tables.values()]
 			.filter((t) => t.companyId === companyId)
 			.sort((a, b) => (a.createdAt !== b.createdAt ? (a.createdAt < b.createdAt ? 1 : -1) : order(b) - order(a)));
+	}
+
+	/** The company's table `tableId`; 404 when it does not exist or belongs to another company. */
+	getTable(tableId: string, companyId: string): JustPaidTable {
+		const table = this.tables.get(tableId);
+		if (!table || table.companyId !== companyId) throw notFound('Table not found');
+		return table;
 	}
 
 	/** The table's columns ARE its schema's columns: sets both from `columns`, else from `schema.columns`. */
@@ -197,7 +204,7 @@ export class JustPaidStore {
 
 	// ---------- the wire ----------
 
-	tableView(table: JustPaidTable): Record<string, unknown> {
+	tableJson(table: JustPaidTable): Record<string, unknown> {
 		return {
 			id: table.id,
 			name: table.name,
@@ -212,7 +219,7 @@ export class JustPaidStore {
 		};
 	}
 
-	rowView(row: JustPaidRow): Record<string, unknown> {
+	rowJson(row: JustPaidRow): Record<string, unknown> {
 		return {
 			id: row.id,
 			tableId: row.tableId,

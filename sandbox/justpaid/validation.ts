@@ -1,5 +1,6 @@
 /** What the JustPaid sandbox refuses in a body: each check throws a 400 naming the field. */
-import { badRequest, clone, isObject } from './http';
+import { isPlainObject } from '../framework';
+import { badRequest, clone } from './http';
 import { JUSTPAID_COLUMN_TYPES } from './types';
 import type { JustPaidColumn } from './types';
 
@@ -12,7 +13,7 @@ export function normalizeColumns(value: unknown, field: string, lenient = false)
 	const seen = new Set<string>();
 	return value.map((raw, index) => {
 		const at = `${field}[${index}]`;
-		if (!isObject(raw)) throw badRequest(`${at} must be an object`);
+		if (!isPlainObject(raw)) throw badRequest(`${at} must be an object`);
 		const column: Record<string, unknown> = { ...clone(raw) };
 		if (lenient) {
 			column.name ??= column.id;
@@ -69,15 +70,27 @@ export function parseDescription(value: unknown): string | null | undefined {
 	return value;
 }
 
+/** The fields of a table create or update, each checked in turn; undefined where the body leaves one out. */
+export function parseTableFields(body: Record<string, unknown>, creating: boolean) {
+	return {
+		name: parseName(body.name, creating),
+		description: parseDescription(body.description),
+		columns: body.columns === undefined ? undefined : normalizeColumns(body.columns, 'columns'),
+		schema: parseObject(body.schema, 'schema'),
+		metadata: parseObject(body.metadata, 'metadata'),
+		maxRows: body.maxRows === undefined ? undefined : parseMaxRows(body.maxRows),
+	};
+}
+
 export function parseObject(value: unknown, field: string): Record<string, unknown> | undefined {
 	if (value === undefined) return undefined;
-	if (!isObject(value)) throw badRequest(`${field} must be an object`);
+	if (!isPlainObject(value)) throw badRequest(`${field} must be an object`);
 	return clone(value);
 }
 
 /** A row's `data`, which must be an object. */
 export function parseData(body: Record<string, unknown>): Record<string, unknown> {
-	if (!isObject(body.data)) throw badRequest('data is required and must be an object');
+	if (!isPlainObject(body.data)) throw badRequest('data is required and must be an object');
 	// Columns are advisory (docs: storage is JSONB, undeclared keys are preserved): values are not
 	// type-checked. docs silent on `required: true` columns: not enforced either.
 	return body.data;

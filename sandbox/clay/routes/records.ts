@@ -7,8 +7,8 @@
  * structured results only for `includeExternalContentFieldIds`, find with an AND filter, update
  * enqueued (bulk `PATCH /records` and per record `PATCH /records/{r}` with the cells as body).
  */
-import { json } from '../../framework';
-import { badRequest, isPlainObject, notFound, readJson } from '../http';
+import { isPlainObject, json } from '../../framework';
+import { badRequest, notFound, readJson } from '../http';
 import type { ClayRecord } from '../types';
 import type { RouteContext } from './context';
 

@@ -4,8 +4,8 @@
  * live answers `{recordCount, runMode}` with `runMode: "NONE"` when nothing ran; a public client
  * (claycast) also sends `runRecords.viewId`. The run summary (`/fieldrun`) shape is docs silent.
  */
-import { json } from '../../framework';
-import { badRequest, decodeFormJson, isPlainObject } from '../http';
+import { isPlainObject, json } from '../../framework';
+import { badRequest, decodeFormJson } from '../http';
 import type { ClayRecord, ClayTable } from '../types';
 import type { RouteContext } from './context';
 

@@ -8,8 +8,8 @@
  * typeSettings}` (the webhook URL in `state.url`), `GET` / `DELETE /sources/{id}`; the
  * per-table list answered 404. Each profile serves its own paths; the other answers 404.
  */
-import { json } from '../../framework';
-import { badRequest, isPlainObject, notFound, readJson } from '../http';
+import { isPlainObject, json } from '../../framework';
+import { badRequest, notFound, readJson } from '../http';
 import { iso } from '../store';
 import type { ClayCell, ClayRecord, ClaySource, ClayTable } from '../types';
 import type { RouteContext } from './context';

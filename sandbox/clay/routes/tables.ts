@@ -1,6 +1,6 @@
 /** The caller, workspaces and tables of the Clay sandbox. */
-import { json } from '../../framework';
-import { badRequest, isPlainObject, notFound, readJson } from '../http';
+import { isPlainObject, json } from '../../framework';
+import { badRequest, notFound, readJson } from '../http';
 import type { RouteContext } from './context';
 import { createSource, sourceFromTableSettings } from './sources';
 

@@ -1,6 +1,6 @@
 /** Columns of the Extruct sandbox: add (at the end, the start, or after a column), replace a config, delete. */
 import { json } from '../../framework';
-import { errList, errMissing, errString, errValue, readBody, refusal, unprocessable } from '../http';
+import { errList, errMissing, errString, errValue, notFound, readBody, unprocessable } from '../http';
 import type { FastApiError } from '../http';
 import { emptyCell } from '../store';
 import type { ExtructColumn, ExtructTable } from '../types';
@@ -9,7 +9,7 @@ import type { RouteContext } from './context';
 
 function columnOf(table: ExtructTable, columnId: string): ExtructColumn {
 	const column = table.columns.find((c) => c.id === columnId);
-	if (!column) throw refusal(404, 'Column not found');
+	if (!column) throw notFound('Column not found');
 	return column;
 }
 
@@ -17,7 +17,7 @@ export function registerColumnRoutes(ctx: RouteContext): void {
 	const { server, store } = ctx;
 
 	server.route('POST', '/v1/tables/:id/columns', (req) => {
-		const table = ctx.table(req);
+		const table = store.getTable(req.params.id);
 		const body = readBody(req, true);
 		const errors: FastApiError[] = [];
 		let configs: unknown[] = [];
@@ -44,7 +44,7 @@ export function registerColumnRoutes(ctx: RouteContext): void {
 	});
 
 	server.route('PATCH', '/v1/tables/:id/columns/:cid', (req) => {
-		const table = ctx.table(req);
+		const table = store.getTable(req.params.id);
 		const column = columnOf(table, req.params.cid);
 		const body = readBody(req, true);
 		const others = table.columns.filter((c) => c !== column).map((c) => c.config.key);
@@ -69,7 +69,7 @@ export function registerColumnRoutes(ctx: RouteContext): void {
 	});
 
 	server.route('DELETE', '/v1/tables/:id/columns/:cid', (req) => {
-		const table = ctx.table(req);
+		const table = store.getTable(req.params.id);
 		const column = columnOf(table, req.params.cid);
 		table.columns = table.columns.filter((c) => c !== column);
 		for (const row of table.rows) delete row.data[column.config.key];

@@ -4,7 +4,7 @@
  * optionally starting enrichment (`run`).
  */
 import { json } from '../../framework';
-import { errList, errMissing, errString, paging, readBody, refusal, unprocessable } from '../http';
+import { errList, errMissing, errString, notFound, paging, readBody, unprocessable } from '../http';
 import type { ExtructRow } from '../types';
 import { validateRows } from '../validation';
 import type { RouteContext } from './context';
@@ -13,7 +13,7 @@ export function registerRowRoutes(ctx: RouteContext): void {
 	const { server, store, enrichment } = ctx;
 
 	server.route('GET', '/v1/tables/:id/data', (req) => {
-		const table = ctx.table(req);
+		const table = store.getTable(req.params.id);
 		const page = paging(req);
 		return json(200, {
 			id: table.id,
@@ -26,9 +26,9 @@ export function registerRowRoutes(ctx: RouteContext): void {
 	});
 
 	server.route('GET', '/v1/tables/:id/rows/:rowId', (req) => {
-		const table = ctx.table(req);
+		const table = store.getTable(req.params.id);
 		const row = store.rowIndex(table).get(req.params.rowId);
-		if (!row) throw refusal(404, 'Row not found');
+		if (!row) throw notFound('Row not found');
 		return json(200, {
 			id: row.id,
 			created_at: row.created_at,
@@ -43,10 +43,10 @@ export function registerRowRoutes(ctx: RouteContext): void {
 	});
 
 	server.route('POST', '/v1/tables/:id/rows', (req) => {
-		const table = ctx.table(req);
+		const table = store.getTable(req.params.id);
 		const valid = validateRows(readBody(req, true), table, store.rowIndex(table), false, ctx.maxStringLength);
 		// docs silent: a billing refusal of rows added with `run` stores nothing.
-		if (valid.run) ctx.assertCanSpend();
+		if (valid.run) ctx.limits.assertCanSpend();
 		const now = Date.now();
 		const created = store.addRows(table, valid.rows, now);
 		if (valid.run && created.length) enrichment.start(table, 'new', created, table.columns, now);
@@ -54,10 +54,10 @@ export function registerRowRoutes(ctx: RouteContext): void {
 	});
 
 	server.route('PATCH', '/v1/tables/:id/rows', (req) => {
-		const table = ctx.table(req);
+		const table = store.getTable(req.params.id);
 		const index = store.rowIndex(table);
 		const valid = validateRows(readBody(req, true), table, index, true, ctx.maxStringLength);
-		if (valid.run) ctx.assertCanSpend();
+		if (valid.run) ctx.limits.assertCanSpend();
 		const now = Date.now();
 		const touched: ExtructRow[] = [];
 		for (const item of valid.rows) {
@@ -73,7 +73,7 @@ export function registerRowRoutes(ctx: RouteContext): void {
 	});
 
 	server.route('DELETE', '/v1/tables/:id/rows', (req) => {
-		const table = ctx.table(req);
+		const table = store.getTable(req.params.id);
 		const body = readBody(req, true);
 		const ids = body.rows;
 		if (ids === undefined) throw unprocessable([errMissing(['body', 'rows'], body)]);

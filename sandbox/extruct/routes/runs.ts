@@ -10,7 +10,7 @@ export function registerRunRoutes(ctx: RouteContext): void {
 	const { server, store, enrichment } = ctx;
 
 	server.route('POST', '/v1/tables/:id/run', (req) => {
-		const table = ctx.table(req);
+		const table = store.getTable(req.params.id);
 		const body = readBody(req, false);
 		const errors: FastApiError[] = [];
 		const mode = body.mode === undefined || body.mode === null ? 'new' : body.mode;
@@ -34,7 +34,7 @@ export function registerRunRoutes(ctx: RouteContext): void {
 		const rowIds = ids('rows', (id) => index.has(id), 'Row not found');
 		const columnIds = ids('columns', (id) => columnsById.has(id), 'Column not found');
 		if (errors.length) throw unprocessable(errors);
-		ctx.assertCanSpend();
+		ctx.limits.assertCanSpend();
 		const wantedRows = rowIds && new Set(rowIds);
 		const wantedColumns = columnIds && new Set(columnIds);
 		// Cells queue in table order (rows, then columns), whatever order the request names them in.

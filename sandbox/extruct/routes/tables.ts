@@ -106,12 +106,12 @@ export function registerTableRoutes(ctx: RouteContext): void {
 	});
 
 	server.route('GET', '/v1/tables/:id', (req) => {
-		const table = ctx.table(req);
+		const table = store.getTable(req.params.id);
 		return json(200, { ...store.tableJson(table), status: enrichment.tableStatus(table) });
 	});
 
 	server.route('PATCH', '/v1/tables/:id', (req) => {
-		const table = ctx.table(req);
+		const table = store.getTable(req.params.id);
 		const body = readBody(req, false);
 		const errors = tableFieldErrors(body);
 		const ids = new Set(table.columns.map((c) => c.id));
@@ -139,14 +139,14 @@ export function registerTableRoutes(ctx: RouteContext): void {
 
 	// docs silent: the answer of a delete; `{id, deleted: true}`.
 	server.route('DELETE', '/v1/tables/:id', (req) => {
-		const table = ctx.table(req);
+		const table = store.getTable(req.params.id);
 		store.deleteTable(table);
 		enrichment.forget(table.id);
 		return json(200, { id: table.id, deleted: true });
 	});
 
 	server.route('POST', '/v1/tables/:id/clone', (req) => {
-		const table = ctx.table(req);
+		const table = store.getTable(req.params.id);
 		const schemaOnly = queryBool(req, 'schema_only', true);
 		return json(200, store.tableJson(store.cloneTable(table, schemaOnly, Date.now())));
 	});

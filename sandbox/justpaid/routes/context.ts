@@ -1,7 +1,7 @@
 /** What every route module of the JustPaid sandbox works with. */
 import type { SandboxRequest, SandboxResponse } from '../../framework';
 import type { JustPaidStore } from '../store';
-import type { JustPaidKey, JustPaidScope, JustPaidTable } from '../types';
+import type { JustPaidKey, JustPaidScope } from '../types';
 
 /** A handler gets the request and the caller's key (authenticated, in scope, within its rate limit). */
 export type JustPaidHandler = (req: SandboxRequest, key: JustPaidKey) => SandboxResponse;
@@ -10,6 +10,4 @@ export interface RouteContext {
 	store: JustPaidStore;
 	/** Adds a route that needs `scope`. */
 	route(method: string, pattern: string, scope: JustPaidScope, handler: JustPaidHandler): void;
-	/** The caller's table `:id`; 404 when it does not exist or belongs to another company. */
-	ownTable(req: SandboxRequest, key: JustPaidKey): JustPaidTable;
 }

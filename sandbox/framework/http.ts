@@ -1,4 +1,4 @@
-/** What a sandbox handler receives and answers, and what the request log keeps. */
+/** What a sandbox handler receives and answers, what the request log keeps, and helpers every sandbox uses for both. */
 import type http from 'node:http';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -50,6 +50,9 @@ export interface LoggedRequest {
 	startedAt: number;
 	endedAt: number;
 }
+
+export const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export const json = (status: number, body: unknown, headers?: Record<string, string>): SandboxResponse => ({
 	status,
