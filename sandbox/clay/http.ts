@@ -1,14 +1,11 @@
-/** Request and answer helpers of the Clay sandbox: errors, bodies, cookies, routing, authentication. */
-import { json } from '../framework';
-import type { SandboxRequest, SandboxResponse, SandboxServer } from '../framework';
+/** Request and answer helpers of the Clay sandbox: errors, bodies, cookies, authentication. */
+import { HttpError, isPlainObject, json } from '../framework';
+import type { SandboxRequest } from '../framework';
 
-export class ClayError extends Error {
-	constructor(
-		public status: number,
-		public body: Record<string, unknown>,
-		public headers?: Record<string, string>,
-	) {
-		super(String(body.message));
+/** A Clay error answer `{type, message, …}`, thrown from wherever the refusal is found. */
+export class ClayError extends HttpError {
+	constructor(status: number, body: Record<string, unknown>, headers?: Record<string, string>) {
+		super(json(status, body, headers), String(body.message));
 	}
 }
 
@@ -17,8 +14,6 @@ export const badRequest = (message: string, code?: string, extra: Record<string,
 export const notFound = (message: string) => new ClayError(404, { type: 'NotFound', message });
 /** api-notes (live): a wrong path answers `{type: "NoMatchingURL"}`, a wrong id `{type: "NotFound"}`. */
 export const NO_MATCHING_URL = { type: 'NoMatchingURL', message: 'Invalid URL' } as const;
-
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export const safeDecode = (v: string): string => {
 	try {
@@ -83,35 +78,6 @@ export function readJson(req: SandboxRequest): unknown {
 		return JSON.parse(req.body);
 	} catch {
 		throw badRequest('Invalid JSON body');
-	}
-}
-
-export type Handler = (req: SandboxRequest) => SandboxResponse;
-
-/** Routes of the sandbox: a ClayError thrown by a handler becomes its answer. */
-export class Routes {
-	private readonly known: Array<{ method: string; regex: RegExp }> = [];
-
-	constructor(private readonly server: SandboxServer) {}
-
-	add(method: string, pattern: string, handler: Handler): void {
-		const source = pattern
-			.split('/')
-			.map((part) => (part.startsWith(':') ? '([^/]+)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-			.join('/');
-		this.known.push({ method, regex: new RegExp(`^${source}/?$`) });
-		this.server.route(method, pattern, (req) => {
-			try {
-				return handler(req);
-			} catch (error) {
-				if (error instanceof ClayError) return json(error.status, error.body, error.headers);
-				throw error;
-			}
-		});
-	}
-
-	has(method: string, path: string): boolean {
-		return this.known.some((route) => route.method === method && route.regex.test(path));
 	}
 }
 

@@ -8,12 +8,12 @@
  * behaviour, not a promise.
  *
  *   state and the wire ... store.ts        enrichment ... enrichment.ts
- *   routes ............... routes/*.ts     Clay's limits and refusals ... faults.ts
+ *   routes ............... routes/*.ts     Clay's limits and refusals ... limits.ts
  */
 import { json, makeRandom, SandboxServer } from '../framework';
 import { Enrichment } from './enrichment';
-import { Limits } from './faults';
-import { callerOf, NO_MATCHING_URL, Routes } from './http';
+import { Limits } from './limits';
+import { callerOf, NO_MATCHING_URL } from './http';
 import { resolveProfile } from './profiles';
 import type { RouteContext } from './routes/context';
 import { registerRecordRoutes } from './routes/records';
@@ -39,10 +39,9 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 	const credits = { value: options.credits ?? Infinity };
 	const enrichment = new Enrichment(store, { runStartMs: options.runStartMs ?? 20, runDurationMs: options.runDurationMs ?? 60 }, credits);
 	const limits = new Limits({ ...options, webhooksInPlan: profile.webhooksInPlan });
-	const routes = new Routes(server);
 	const userId = '714296';
 
-	const context: RouteContext = { routes, store, enrichment, limits, origin: () => sandbox.url, userId, email: 'sandbox@clay.example' };
+	const context: RouteContext = { server, store, enrichment, limits, origin: () => sandbox.url, userId, email: 'sandbox@clay.example' };
 
 	server.use((req) => {
 		const noRoute = json(404, NO_MATCHING_URL);
@@ -54,7 +53,7 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 		if (!caller) return json(401, { type: 'Unauthorized', message: 'You must be logged in' });
 		const limited = limits.takeRequest(caller);
 		if (limited) return limited;
-		if (!routes.has(req.method, req.path)) return noRoute;
+		if (!server.routesFor(req.path).some((route) => route.method === req.method)) return noRoute;
 		return undefined;
 	});
 	registerTableRoutes(context);

@@ -3,7 +3,8 @@
  * finishing enrichment cells) that are applied whenever state is read — no timers, so nothing
  * keeps the process alive. Also how that state goes on the wire, per the profile's shapes.
  */
-import { badRequest, isPlainObject, notFound } from './http';
+import { isPlainObject, uuidV4 } from '../framework';
+import { badRequest, notFound } from './http';
 import type { ClayProfile } from './profiles';
 import type { CellResult, ClayCell, ClayField, ClayFieldType, ClayListing, ClayRecord, ClayRecordEvent, ClaySource, ClayTable, ClayView, SeedField } from './types';
 
@@ -84,11 +85,7 @@ export class ClayStore {
 	}
 
 	uuid(): string {
-		const hex = Array.from({ length: 32 }, () => Math.floor(this.random() * 16).toString(16));
-		hex[12] = '4';
-		hex[16] = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
-		const s = hex.join('');
-		return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+		return uuidV4(this.random);
 	}
 
 	recordEvent(type: ClayRecordEvent['type'], tableId: string, recordId: string, at: number, extra: { fieldId?: string; status?: string } = {}): void {

@@ -1,11 +1,11 @@
 /** What every route module of the Clay sandbox works with. */
+import type { SandboxServer } from '../../framework';
 import type { Enrichment } from '../enrichment';
-import type { Limits } from '../faults';
-import type { Routes } from '../http';
+import type { Limits } from '../limits';
 import type { ClayStore } from '../store';
 
 export interface RouteContext {
-	routes: Routes;
+	server: SandboxServer;
 	store: ClayStore;
 	enrichment: Enrichment;
 	limits: Limits;

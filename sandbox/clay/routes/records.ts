@@ -7,8 +7,8 @@
  * structured results only for `includeExternalContentFieldIds`, find with an AND filter, update
  * enqueued (bulk `PATCH /records` and per record `PATCH /records/{r}` with the cells as body).
  */
-import { json } from '../../framework';
-import { badRequest, isPlainObject, notFound, readJson } from '../http';
+import { isPlainObject, json } from '../../framework';
+import { badRequest, notFound, readJson } from '../http';
 import type { ClayRecord } from '../types';
 import type { RouteContext } from './context';
 
@@ -22,10 +22,10 @@ function limitOf(raw: string | undefined): number | undefined {
 }
 
 export function registerRecordRoutes(ctx: RouteContext): void {
-	const { routes, store } = ctx;
+	const { server, store } = ctx;
 	const live = store.profile.shapes === 'live';
 
-	routes.add('GET', '/v3/tables/:tableId/views/:viewId/records/ids', (req) => {
+	server.route('GET', '/v3/tables/:tableId/views/:viewId/records/ids', (req) => {
 		const table = store.getTable(req.params.tableId);
 		store.getView(table, req.params.viewId);
 		const ids = store.listIds(table, req.params.viewId, limitOf(req.query.limit));
@@ -33,7 +33,7 @@ export function registerRecordRoutes(ctx: RouteContext): void {
 		return json(200, store.profile.idListShape === 'results' ? { results: ids } : { recordIds: ids });
 	});
 
-	routes.add('GET', '/v3/tables/:tableId/views/:viewId/records', (req) => {
+	server.route('GET', '/v3/tables/:tableId/views/:viewId/records', (req) => {
 		const table = store.getTable(req.params.tableId);
 		store.getView(table, req.params.viewId);
 		// client knowledge: only `limit` is honoured (default 100); offset/sort/filter are ignored
@@ -45,7 +45,7 @@ export function registerRecordRoutes(ctx: RouteContext): void {
 		return json(200, { results });
 	});
 
-	routes.add('GET', '/v3/tables/:tableId/records/:recordId', (req) => {
+	server.route('GET', '/v3/tables/:tableId/records/:recordId', (req) => {
 		const table = store.getTable(req.params.tableId);
 		const record = table.records.get(req.params.recordId);
 		if (!record) throw notFound('Record not found');
@@ -53,7 +53,7 @@ export function registerRecordRoutes(ctx: RouteContext): void {
 		return json(200, store.recordJson(record, 'all'));
 	});
 
-	routes.add('POST', '/v3/tables/:tableId/bulk-fetch-records', (req) => {
+	server.route('POST', '/v3/tables/:tableId/bulk-fetch-records', (req) => {
 		const table = store.getTable(req.params.tableId);
 		const body = readJson(req);
 		// a public client (claycast): an empty or missing recordIds is a 400
@@ -68,7 +68,7 @@ export function registerRecordRoutes(ctx: RouteContext): void {
 
 	if (live) {
 		// zapier/connectors apps/clay findRecord (live): an AND of FIELD operands; only EQUAL here
-		routes.add('POST', '/v3/tables/:tableId/find', (req) => {
+		server.route('POST', '/v3/tables/:tableId/find', (req) => {
 			const table = store.getTable(req.params.tableId);
 			const body = readJson(req);
 			const filter = isPlainObject(body) ? body.filter : undefined;
@@ -92,7 +92,7 @@ export function registerRecordRoutes(ctx: RouteContext): void {
 		});
 	}
 
-	routes.add('POST', '/v3/tables/:tableId/records', (req) => {
+	server.route('POST', '/v3/tables/:tableId/records', (req) => {
 		const table = store.getTable(req.params.tableId);
 		// validate the whole batch first: one bad record rejects the request and nothing is stored;
 		// seed: every record carries a unique client id; live clients send none
@@ -103,7 +103,7 @@ export function registerRecordRoutes(ctx: RouteContext): void {
 	});
 
 	if (store.profile.bulkUpdate) {
-		routes.add('PATCH', '/v3/tables/:tableId/records', (req) => {
+		server.route('PATCH', '/v3/tables/:tableId/records', (req) => {
 			const table = store.getTable(req.params.tableId);
 			// docs silent: the batch is validated up front like a create (unknown field / wrapped value -> 400)
 			const inputs = store.parseRecordInputs(table, readJson(req), true);
@@ -112,7 +112,7 @@ export function registerRecordRoutes(ctx: RouteContext): void {
 		});
 	}
 
-	routes.add('PATCH', '/v3/tables/:tableId/records/:recordId', (req) => {
+	server.route('PATCH', '/v3/tables/:tableId/records/:recordId', (req) => {
 		const table = store.getTable(req.params.tableId);
 		const id = req.params.recordId;
 		// zapier/connectors apps/clay updateRecord (live): the cells object is the body; docs silent on an unknown id
@@ -122,14 +122,14 @@ export function registerRecordRoutes(ctx: RouteContext): void {
 		return json(200, { message: 'Record updates enqueued' });
 	});
 
-	routes.add('DELETE', '/v3/tables/:tableId/records/:recordId', (req) => {
+	server.route('DELETE', '/v3/tables/:tableId/records/:recordId', (req) => {
 		const table = store.getTable(req.params.tableId);
 		if (!table.records.has(req.params.recordId)) throw notFound('Record not found');
 		store.deleteIds(table, [req.params.recordId]);
 		return json(200, { success: true });
 	});
 
-	routes.add('DELETE', '/v3/tables/:tableId/records', (req) => {
+	server.route('DELETE', '/v3/tables/:tableId/records', (req) => {
 		const table = store.getTable(req.params.tableId);
 		const body = readJson(req);
 		// seed: no body deletes ALL rows. docs silent: so does a body without `recordIds` (e.g. `{}`);

@@ -4,13 +4,13 @@
  * live answers `{recordCount, runMode}` with `runMode: "NONE"` when nothing ran; a public client
  * (claycast) also sends `runRecords.viewId`. The run summary (`/fieldrun`) shape is docs silent.
  */
-import { json } from '../../framework';
-import { badRequest, decodeFormJson, isPlainObject } from '../http';
+import { isPlainObject, json } from '../../framework';
+import { badRequest, decodeFormJson } from '../http';
 import type { ClayRecord, ClayTable } from '../types';
 import type { RouteContext } from './context';
 
 export function registerRunRoutes(ctx: RouteContext): void {
-	const { routes, store, enrichment } = ctx;
+	const { server, store, enrichment } = ctx;
 	const live = store.profile.shapes === 'live';
 
 	/** The records of a view, in its order: all, or the first `numRecords`. */
@@ -23,7 +23,7 @@ export function registerRunRoutes(ctx: RouteContext): void {
 		throw badRequest('runRecords.viewIdTopRecords.numRecords must be a non-negative integer', 'INVALID_BODY');
 	};
 
-	routes.add('PATCH', '/v3/tables/:tableId/run', (req) => {
+	server.route('PATCH', '/v3/tables/:tableId/run', (req) => {
 		const table = store.getTable(req.params.tableId);
 		if (req.bodyInvalid) throw badRequest('Invalid JSON body');
 		const body = typeof req.body === 'string' ? decodeFormJson(req.body) : req.body;
@@ -64,5 +64,5 @@ export function registerRunRoutes(ctx: RouteContext): void {
 		return json(200, live ? { recordCount: targets.length, runMode: queued ? mode : 'NONE' } : { recordCount: targets.length, fieldIds, runId });
 	});
 
-	routes.add('GET', '/v3/tables/:tableId/fieldrun', (req) => json(200, { runs: enrichment.summary(store.getTable(req.params.tableId)) }));
+	server.route('GET', '/v3/tables/:tableId/fieldrun', (req) => json(200, { runs: enrichment.summary(store.getTable(req.params.tableId)) }));
 }

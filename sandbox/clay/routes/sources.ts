@@ -8,8 +8,8 @@
  * typeSettings}` (the webhook URL in `state.url`), `GET` / `DELETE /sources/{id}`; the
  * per-table list answered 404. Each profile serves its own paths; the other answers 404.
  */
-import { json } from '../../framework';
-import { badRequest, isPlainObject, notFound, readJson } from '../http';
+import { isPlainObject, json } from '../../framework';
+import { badRequest, notFound, readJson } from '../http';
 import { iso } from '../store';
 import type { ClayCell, ClayRecord, ClaySource, ClayTable } from '../types';
 import type { RouteContext } from './context';
@@ -52,15 +52,15 @@ function findSource(ctx: RouteContext, sourceId: string): { table: ClayTable; in
 }
 
 export function registerSourceRoutes(ctx: RouteContext): void {
-	const { routes, store } = ctx;
+	const { server, store } = ctx;
 
 	if (store.profile.shapes === 'seed') {
 		// docs silent on the shape: a bare JSON array
-		routes.add('GET', '/v3/tables/:tableId/sources', (req) => {
+		server.route('GET', '/v3/tables/:tableId/sources', (req) => {
 			const table = store.getTable(req.params.tableId);
 			return json(200, table.sources.map((s) => store.sourceJson(s, table)));
 		});
-		routes.add('DELETE', '/v3/tables/:tableId/sources/:sourceId', (req) => {
+		server.route('DELETE', '/v3/tables/:tableId/sources/:sourceId', (req) => {
 			const table = store.getTable(req.params.tableId);
 			const index = table.sources.findIndex((s) => s.id === req.params.sourceId);
 			if (index === -1) throw notFound('Source not found');
@@ -68,13 +68,13 @@ export function registerSourceRoutes(ctx: RouteContext): void {
 			return json(200, { success: true });
 		});
 	} else {
-		routes.add('GET', '/v3/sources', (req) => {
+		server.route('GET', '/v3/sources', (req) => {
 			const tableId = req.query.tableId;
 			if (!tableId) throw badRequest('tableId is required', 'INVALID_QUERY');
 			const table = store.getTable(tableId);
 			return json(200, table.sources.map((s) => store.sourceJson(s, table)));
 		});
-		routes.add('POST', '/v3/sources', (req) => {
+		server.route('POST', '/v3/sources', (req) => {
 			const body = readJson(req);
 			if (!isPlainObject(body) || typeof body.tableId !== 'string' || typeof body.type !== 'string') {
 				throw badRequest('Body must be {workspaceId, tableId, name, type, typeSettings}', 'INVALID_BODY');
@@ -85,11 +85,11 @@ export function registerSourceRoutes(ctx: RouteContext): void {
 			const source = createSource(ctx, table, { name, type: body.type, typeSettings: isPlainObject(body.typeSettings) ? body.typeSettings : {} });
 			return json(200, store.sourceJson(source, table));
 		});
-		routes.add('GET', '/v3/sources/:sourceId', (req) => {
+		server.route('GET', '/v3/sources/:sourceId', (req) => {
 			const { table, index } = findSource(ctx, req.params.sourceId);
 			return json(200, store.sourceJson(table.sources[index], table));
 		});
-		routes.add('DELETE', '/v3/sources/:sourceId', (req) => {
+		server.route('DELETE', '/v3/sources/:sourceId', (req) => {
 			const { table, index } = findSource(ctx, req.params.sourceId);
 			table.sources.splice(index, 1);
 			return json(200, { success: true });
@@ -97,7 +97,7 @@ export function registerSourceRoutes(ctx: RouteContext): void {
 	}
 
 	// the public webhook: no session, like the real one
-	routes.add('POST', '/v3/sources/webhook/:slug', (req) => {
+	server.route('POST', '/v3/sources/webhook/:slug', (req) => {
 		let table: ClayTable | undefined;
 		let source: ClaySource | undefined;
 		for (const t of store.tables.values()) {

@@ -1,98 +1,15 @@
 /**
- * A tiny HTTP framework for the local stand-ins of the three services.
- *
- * Each sandbox is an in-process `http` server on 127.0.0.1 and an ephemeral port. It
- * offers routing with path parameters, a request log (what tests assert on), latency,
- * random and scripted faults (HTTP errors with Retry-After, dropped connections before
- * or after the handler ran, slow responses), and fixed-window rate limiters.
- *
- * Sandboxes are development tooling: they are never shipped in `dist/` nor imported by
- * a node.
+ * The HTTP server every sandbox runs on: an in-process `http` server on 127.0.0.1 and an
+ * ephemeral port, with routing by path pattern, middlewares, the request log (what tests
+ * assert on), latency and the injected faults (faults.ts).
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-
-export interface SandboxRequest {
-	method: string;
-	/** Path without the query string, e.g. `/v1/tables/abc/rows`. */
-	path: string;
-	/** Path parameters from the route pattern (`:id`). */
-	params: Record<string, string>;
-	/** Query parameters; a repeated key keeps its last value (see `queryAll`). */
-	query: Record<string, string>;
-	queryAll: URLSearchParams;
-	headers: http.IncomingHttpHeaders;
-	/** Parsed JSON body when the content type is JSON and it parses; else the raw text. */
-	body: unknown;
-	rawBody: string;
-	/** True when the body was sent as JSON but did not parse. */
-	bodyInvalid: boolean;
-}
-
-export interface SandboxResponse {
-	status: number;
-	body?: unknown;
-	/** Raw text body (HTML error pages, truncated JSON...). Wins over `body`. */
-	raw?: string;
-	headers?: Record<string, string>;
-}
-
-export type Handler = (req: SandboxRequest) => SandboxResponse | Promise<SandboxResponse>;
-
-/** Runs before routing; returning a response ends the request (auth checks, rate limits). */
-export type Middleware = (req: SandboxRequest) => SandboxResponse | undefined;
-
-export interface LoggedRequest {
-	seq: number;
-	method: string;
-	path: string;
-	query: Record<string, string>;
-	/** The query string as it came on the wire, e.g. `?tags=a&tags=b` (empty when none). */
-	rawQuery: string;
-	headers: http.IncomingHttpHeaders;
-	body: unknown;
-	status: number;
-	/** Set when a fault replaced or interrupted the normal answer. */
-	fault?: string;
-	/** The route pattern that matched, e.g. `POST /v1/tables/:id/rows`. */
-	route?: string;
-	startedAt: number;
-	endedAt: number;
-}
-
-/** What an injected fault does. */
-export type FaultAction =
-	| { kind: 'status'; status: number; retryAfter?: number; body?: unknown; raw?: string; headers?: Record<string, string> }
-	/** Destroys the socket before the handler runs: the service surely did not process it. */
-	| { kind: 'drop-before' }
-	/** Runs the handler (state changes!) and then destroys the socket: ambiguous for the client. */
-	| { kind: 'drop-after' }
-	/** Delays the answer by `ms` (use to provoke client time-outs). */
-	| { kind: 'delay'; ms: number };
-
-export interface ScriptedFault {
-	/** Which request it applies to; default: the next request. */
-	match?: (req: SandboxRequest) => boolean;
-	action: FaultAction;
-	/** How many matching requests it applies to (default 1). */
-	times?: number;
-}
-
-export interface RandomFaults {
-	/** Probability (0..1) that a request gets an HTTP error from `statuses`. */
-	errorRate?: number;
-	statuses?: number[];
-	/** Retry-After seconds sent with 429/503 faults (default 0 = header omitted). */
-	retryAfter?: number;
-	/** Probability that the connection is dropped before the handler runs. */
-	dropBeforeRate?: number;
-	/** Probability that the connection is dropped after the handler ran. */
-	dropAfterRate?: number;
-	/** Only requests matching this get random faults (default: all). */
-	match?: (req: SandboxRequest) => boolean;
-}
+import type { AddressInfo, Socket } from 'node:net';
+import { faultAnswer, pickRandomFault, ScriptedFaults } from './faults';
+import type { RandomFaults, ScriptedFault } from './faults';
+import { makeRandom } from './random';
+import { HttpError } from './http';
+import type { Handler, LoggedRequest, Middleware, SandboxRequest, SandboxResponse } from './http';
 
 export interface SandboxOptions {
 	/** Added before every answer, in ms. */
@@ -108,53 +25,6 @@ export interface SandboxOptions {
 	host?: string;
 }
 
-/** Small deterministic PRNG (mulberry32), so fault patterns repeat for a given seed. */
-export function makeRandom(seed = 1): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
-/** Fixed-window rate limiter keyed by caller (e.g. API key + bucket name). */
-export class RateLimiter {
-	private windows = new Map<string, { start: number; count: number }>();
-
-	constructor(
-		public limit: number,
-		public windowMs: number,
-	) {}
-
-	/** Takes one unit; returns the seconds to wait when the bucket is empty. */
-	take(key: string, now = Date.now()): { ok: true } | { ok: false; retryAfterSeconds: number } {
-		let w = this.windows.get(key);
-		if (!w || now - w.start >= this.windowMs) {
-			w = { start: now, count: 0 };
-			this.windows.set(key, w);
-		}
-		if (w.count < this.limit) {
-			w.count++;
-			return { ok: true };
-		}
-		const waitMs = w.start + this.windowMs - now;
-		return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
-	}
-
-	/** Milliseconds until the current window of `key` resets (0 when none is open). */
-	msUntilReset(key: string, now = Date.now()): number {
-		const w = this.windows.get(key);
-		return w ? Math.max(0, w.start + this.windowMs - now) : 0;
-	}
-
-	reset(): void {
-		this.windows.clear();
-	}
-}
-
 interface Route {
 	method: string;
 	pattern: string;
@@ -163,23 +33,23 @@ interface Route {
 	handler: Handler;
 }
 
-export const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+interface Answer {
+	status: number;
+	headers: Record<string, string>;
+	payload: string;
+}
 
-export const json = (status: number, body: unknown, headers?: Record<string, string>): SandboxResponse => ({
-	status,
-	body,
-	headers,
-});
+export const sleepMs = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class SandboxServer {
 	readonly log: LoggedRequest[] = [];
 
 	private routes: Route[] = [];
 	private middlewares: Middleware[] = [];
-	private scripted: ScriptedFault[] = [];
+	private scripted = new ScriptedFaults();
 	private server?: http.Server;
 	private seq = 0;
-	private sockets = new Set<import('node:net').Socket>();
+	private sockets = new Set<Socket>();
 	random: () => number;
 	url = '';
 
@@ -190,6 +60,7 @@ export class SandboxServer {
 		this.random = makeRandom(options.seed ?? 1);
 	}
 
+	/** Adds a route; `:name` segments of `pattern` become `req.params.name`. */
 	route(method: string, pattern: string, handler: Handler): this {
 		const names: string[] = [];
 		const source = pattern
@@ -206,6 +77,11 @@ export class SandboxServer {
 		return this;
 	}
 
+	/** The routes whose pattern matches `path`, whatever their method (for 404 / 405 answers). */
+	routesFor(path: string): Array<{ method: string; pattern: string }> {
+		return this.routes.filter((route) => route.regex.test(path)).map(({ method, pattern }) => ({ method, pattern }));
+	}
+
 	use(middleware: Middleware): this {
 		this.middlewares.push(middleware);
 		return this;
@@ -213,13 +89,13 @@ export class SandboxServer {
 
 	/** Queues a one-shot (or `times`-shot) fault for the next matching request. */
 	inject(fault: ScriptedFault): this {
-		this.scripted.push({ times: 1, ...fault });
+		this.scripted.push(fault);
 		return this;
 	}
 
 	/** Drops every queued scripted fault. */
 	clearInjected(): this {
-		this.scripted.length = 0;
+		this.scripted.clear();
 		return this;
 	}
 
@@ -280,32 +156,6 @@ export class SandboxServer {
 		this.server = undefined;
 	}
 
-	private takeScripted(req: SandboxRequest): FaultAction | undefined {
-		const index = this.scripted.findIndex((f) => !f.match || f.match(req));
-		if (index === -1) return undefined;
-		const fault = this.scripted[index];
-		fault.times = (fault.times ?? 1) - 1;
-		if (fault.times <= 0) this.scripted.splice(index, 1);
-		return fault.action;
-	}
-
-	private pickRandomFault(req: SandboxRequest): FaultAction | undefined {
-		const f = this.options.faults;
-		if (!f || (f.match && !f.match(req))) return undefined;
-		const r = this.random();
-		let edge = f.dropBeforeRate ?? 0;
-		if (r < edge) return { kind: 'drop-before' };
-		edge += f.dropAfterRate ?? 0;
-		if (r < edge) return { kind: 'drop-after' };
-		edge += f.errorRate ?? 0;
-		if (r < edge) {
-			const statuses = f.statuses?.length ? f.statuses : [503];
-			const status = statuses[Math.floor(this.random() * statuses.length)];
-			return { kind: 'status', status, retryAfter: f.retryAfter };
-		}
-		return undefined;
-	}
-
 	private async readBody(req: http.IncomingMessage): Promise<string> {
 		const chunks: Buffer[] = [];
 		for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -362,7 +212,7 @@ export class SandboxServer {
 			route.names.forEach((name, i) => (request.params[name] = decodeURIComponent(match[i + 1])));
 		}
 
-		const fault = this.takeScripted(request) ?? this.pickRandomFault(request);
+		const fault = this.scripted.take(request) ?? pickRandomFault(this.options.faults, request, this.random);
 		// The latency is the time the answer takes in all, from the request's arrival: the service
 		// does its work meanwhile (as a real one does, on its own servers, while the request and the
 		// answer travel), so requests that arrive together are answered together — not one after
@@ -379,9 +229,7 @@ export class SandboxServer {
 		}
 		if (fault?.kind === 'status') {
 			entry.fault = `status-${fault.status}`;
-			const headers: Record<string, string> = { ...(fault.headers ?? {}) };
-			if (fault.retryAfter) headers['retry-after'] = String(fault.retryAfter);
-			const answer = this.render({ status: fault.status, raw: fault.raw, body: fault.body ?? { message: `injected ${fault.status}` }, headers });
+			const answer = this.render(faultAnswer(fault));
 			if (left() > 0) await sleepMs(left());
 			return this.send(res, entry, answer);
 		}
@@ -392,7 +240,7 @@ export class SandboxServer {
 			if (response) break;
 		}
 		if (!response) {
-			response = route ? await route.handler(request) : { status: 404, body: { message: `no route ${request.method} ${request.path}` } };
+			response = route ? await this.run(route.handler, request) : { status: 404, body: { message: `no route ${request.method} ${request.path}` } };
 		}
 		if (fault?.kind === 'drop-after') {
 			if (left() > 0) await sleepMs(left());
@@ -407,8 +255,18 @@ export class SandboxServer {
 		this.send(res, entry, answer);
 	}
 
+	/** Runs a handler; an HttpError it throws is its answer. */
+	private async run(handler: Handler, request: SandboxRequest): Promise<SandboxResponse> {
+		try {
+			return await handler(request);
+		} catch (error) {
+			if (error instanceof HttpError) return error.response;
+			throw error;
+		}
+	}
+
 	/** The answer on the wire: status, headers, and the body serialized (when the handler ran). */
-	private render(response: SandboxResponse): { status: number; headers: Record<string, string>; payload: string } {
+	private render(response: SandboxResponse): Answer {
 		const headers: Record<string, string> = { ...(response.headers ?? {}) };
 		let payload = '';
 		if (response.raw !== undefined) {
@@ -421,7 +279,7 @@ export class SandboxServer {
 		return { status: response.status, headers, payload };
 	}
 
-	private send(res: http.ServerResponse, entry: LoggedRequest, answer: { status: number; headers: Record<string, string>; payload: string }): void {
+	private send(res: http.ServerResponse, entry: LoggedRequest, answer: Answer): void {
 		entry.status = answer.status;
 		entry.endedAt = Date.now();
 		res.writeHead(answer.status, answer.headers);
