@@ -91,6 +91,9 @@ export async function route(
 		const [output] = await runOperation.call(this, service, entry);
 		return [boundedToolAnswer(toolErrorItems(output), entry.description.some((property) => property.name === 'limit'))];
 	} catch (error) {
-		throw toolError(error as Error);
+		// The model gets the error as the tool's answer, so that it can correct itself: n8n 2.x's
+		// agent turns a thrown error into such an answer, but 1.x's AI Agent 3 fails the whole run.
+		const { message } = toolError(error as Error);
+		return [this.getInputData().map((_item, i) => ({ json: { error: message }, pairedItem: { item: i } }))];
 	}
 }

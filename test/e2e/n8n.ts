@@ -423,8 +423,14 @@ export function parseRun(output: string): N8nRun | undefined {
 }
 
 export async function executeWorkflow(folder: UserFolder, id: string, options: CliOptions = {}): Promise<ExecuteResult> {
-	const result = await n8nCli(folder, ['execute', `--id=${id}`, '--rawOutput'], { log: `execute-${id}`, ...options });
+	let result = await n8nCli(folder, ['execute', `--id=${id}`, '--rawOutput'], { log: `execute-${id}`, ...options });
 	const runData = parseRun(result.stdout);
+	// n8n 1.x under Node 22 now and then dies with SIGSEGV while it shuts down (a native module
+	// disposing), after the run was printed and saved: that run is the result, its exit is n8n's.
+	if (result.code === null && result.signal === 'SIGSEGV' && runData && /Shutting down/.test(result.stdout + result.stderr)) {
+		console.warn(`[e2e] n8n execute ${id} crashed (SIGSEGV) while shutting down, after it printed the run; taking that run`);
+		result = { ...result, code: runData.status === 'success' ? 0 : 1 };
+	}
 	const outputs: ExecuteResult['outputs'] = {};
 	for (const [name, tasks] of Object.entries(runData?.data.resultData.runData ?? {})) {
 		const task = tasks[tasks.length - 1];

@@ -18,6 +18,7 @@ import { properties as justPaidProperties } from '../../nodes/JustPaid/actions';
 import { TOOL_ANSWER_MAX_ITEMS } from '../../nodes/shared/tool';
 import { clayFixture } from '../clay/setup';
 import type { ClayFixture } from '../clay/setup';
+import type { ExecuteResult } from '../harness/n8n';
 import { extructFixture } from '../extruct/setup';
 import type { ExtructFixture } from '../extruct/setup';
 import { fromAI, toolVariant, withToolVariants } from '../harness/tools';
@@ -37,6 +38,13 @@ const call = (args: Record<string, unknown>) => [{ chatInput: 'Find Acme and add
 function resolved(description: INodeTypeDescription, values: Record<string, unknown>) {
 	const node = { name: 'N', type: `n8n-nodes-enrichment-tables.${description.name}`, typeVersion: 1, parameters: values } as unknown as INode;
 	return NodeHelpers.getNodeParameters(description.properties, values as never, true, false, node, description) ?? {};
+}
+
+/** The error a tool answered with: the run succeeds, and its one item is `{error}` for the model. */
+function answeredError(result: ExecuteResult): string {
+	expect(result.error).toBeUndefined();
+	expect(result.json).toEqual([{ error: expect.any(String) }]);
+	return String(result.json[0].error);
 }
 
 function operationsOf(properties: INodeProperties[]): Array<[string, string]> {
@@ -141,9 +149,9 @@ describe('Extruct as a tool', () => {
 		fx.sandbox.seedTable({ name: 'Known table', kind: 'company' });
 		const params = { resource: 'row', operation: 'getMany', table: agentTable };
 		const result = await tool(params, { table: 'Prospects 2031' });
-		expect(result.error?.message).toMatch(/^Extruct has no table named "Prospects 2031", and no table has that ID\. Its tables are: .*"Known table".*Give a table's exact name or its ID\.$/);
+		expect(answeredError(result)).toMatch(/^Extruct has no table named "Prospects 2031", and no table has that ID\. Its tables are: .*"Known table".*Give a table's exact name or its ID\.$/);
 		const onFail = await tool(params, { table: 'Prospects 2031' }, true);
-		expect(onFail.json).toEqual([{ error: result.error?.message }]);
+		expect(onFail.json).toEqual(result.json);
 		const normal = await fx.run({ ...params, table: byId('={{ $json.t }}') }, [{ t: 'Prospects 2031' }]);
 		expect(normal.error?.message).toBe('Item 0: Not found in Extruct: Table not found');
 	});
@@ -151,15 +159,15 @@ describe('Extruct as a tool', () => {
 	test('two tables of one name: the item fails naming both IDs', async () => {
 		const [a, b] = [fx.sandbox.seedTable({ name: 'Twin', kind: 'company' }), fx.sandbox.seedTable({ name: 'Twin', kind: 'company' })];
 		const result = await tool({ resource: 'row', operation: 'getMany', table: agentTable }, { table: 'Twin' });
-		expect(result.error?.message).toContain('2 Extruct tables are named "Twin"');
-		expect(result.error?.message).toContain(a.id);
-		expect(result.error?.message).toContain(b.id);
+		expect(answeredError(result)).toContain('2 Extruct tables are named "Twin"');
+		expect(answeredError(result)).toContain(a.id);
+		expect(answeredError(result)).toContain(b.id);
 	});
 
 	test('a service error carries its advice in the message (the agent passes on only the message)', async () => {
 		const table = fx.sandbox.seedTable({ name: 'Gone', kind: 'company' });
 		const result = await tool({ resource: 'row', operation: 'get', table: byId(table.id), rowId: fromAI('row_id') }, { row_id: '00000000-0000-4000-8000-000000000000' });
-		expect(result.error?.message).toBe('Not found in Extruct: Row not found — The table, row or column ID is wrong, or it belongs to another workspace.');
+		expect(answeredError(result)).toBe('Not found in Extruct: Row not found — The table, row or column ID is wrong, or it belongs to another workspace.');
 	});
 
 	test('runs enrichment of the row the model names and answers with the enriched row', async () => {
@@ -203,9 +211,9 @@ describe('JustPaid as a tool', () => {
 		expect(result.json).toEqual([expect.objectContaining({ id: expect.any(String), company: 'Acme', amountCents: 9900 })]);
 
 		const bad = await tool(create, { table: 'Deals', values: { company: 'Acme', amountCents: 'lots' } });
-		expect(bad.error?.message).toMatch(/^`amountCents` must be a number, got "lots" — Nothing was sent for this item\./);
+		expect(answeredError(bad)).toMatch(/^`amountCents` must be a number, got "lots" — Nothing was sent for this item\./);
 		const notAnObject = await tool(create, { table: 'Deals', values: ['Acme'] });
-		expect(notAnObject.error?.message).toMatch(/"Values \(JSON\)" must be a JSON object/);
+		expect(answeredError(notAnObject)).toMatch(/"Values \(JSON\)" must be a JSON object/);
 	});
 
 	test('an answer without a Limit keeps its first 100 items and says how many there were', async () => {
@@ -220,7 +228,7 @@ describe('JustPaid as a tool', () => {
 	test('an unknown table name lists the company\'s tables', async () => {
 		fx.sandbox.seedTable({ name: 'Invoices', columns: [] });
 		const result = await tool({ resource: 'row', operation: 'getMany', table: agentTable }, { table: 'Invoicez' });
-		expect(result.error?.message).toMatch(/^JustPaid has no table named "Invoicez", and no table has that ID\. Its tables are: .*"Invoices"/);
+		expect(answeredError(result)).toMatch(/^JustPaid has no table named "Invoicez", and no table has that ID\. Its tables are: .*"Invoices"/);
 	});
 });
 
@@ -260,6 +268,6 @@ describe('Clay as a tool', () => {
 			{ resource: 'record', operation: 'add', table: agentTable, cells: { mappingMode: 'autoMapInputData', value: null }, valuesJson: agentValues },
 			{ table: 'Strict', values: { Compnay: 'Acme' } },
 		);
-		expect(result.error?.message).toMatch(/`Compnay` is not a column of table "Strict".*its columns are: Company/);
+		expect(answeredError(result)).toMatch(/`Compnay` is not a column of table "Strict".*its columns are: Company/);
 	});
 });
