@@ -15,8 +15,10 @@
  * what is still unknown after that ends as an error saying so.
  */
 import { sleep } from 'n8n-workflow';
+import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { ServiceError } from './errors';
+import { batchSettings } from './properties';
 
 export interface BatchEntry<P> {
 	/** Index of the input item the entry came from. */
@@ -235,4 +237,34 @@ export async function runBatchedByTable<P, R>(
 		for (const outcome of await runBatched(entries, options(tableId))) outcomes[outcome.index] = outcome;
 	}
 	return outcomes;
+}
+
+/** What a service tells the batched writer: how to read a rejected batch, how to word a named row's error, how to find lost creates. */
+export interface TableWriter<P, R> {
+	/** Sends one batch to one table; one result per payload, in order. */
+	send(tableId: string, payloads: P[]): Promise<R[]>;
+	diagnose: BatchOptions<P, R>['diagnose'];
+	rowError?: BatchOptions<P, R>['rowError'];
+	reconcile?(tableId: string, payloads: P[]): Promise<Array<R | undefined>>;
+}
+
+/**
+ * The batched writer of every bulk operation: the prepared writes go out per table in batches
+ * of the node's "Batch Size", "Concurrency" at a time. Returns the outcome of each item (none
+ * where its preparation failed).
+ */
+export async function writeByTable<P, R>(
+	ctx: IExecuteFunctions,
+	prepared: Array<TableWrite<P> | Error>,
+	writer: TableWriter<P, R>,
+): Promise<Array<Outcome<R> | undefined>> {
+	const { batchSize, concurrency } = batchSettings(ctx);
+	return await runBatchedByTable(prepared, (tableId) => ({
+		batchSize,
+		concurrency,
+		send: async (payloads: P[]) => await writer.send(tableId, payloads),
+		diagnose: writer.diagnose,
+		rowError: writer.rowError,
+		reconcile: writer.reconcile && (async (payloads: P[]) => await writer.reconcile!(tableId, payloads)),
+	}));
 }
