@@ -259,24 +259,12 @@ export async function writeByTable<P, R>(
 	writer: TableWriter<P, R>,
 ): Promise<Array<Outcome<R> | undefined>> {
 	const { batchSize, concurrency } = batchSettings(ctx);
-	const byTable = new Map<string, Array<BatchEntry<P>>>();
-	prepared.forEach((write, index) => {
-		if (write instanceof Error) return;
-		const list = byTable.get(write.tableId) ?? [];
-		list.push({ index, payload: write.payload });
-		byTable.set(write.tableId, list);
-	});
-	const outcomes = new Array<Outcome<R> | undefined>(prepared.length);
-	for (const [tableId, entries] of byTable) {
-		const results = await runBatched(entries, {
-			batchSize,
-			concurrency,
-			send: async (payloads: P[]) => await writer.send(tableId, payloads),
-			diagnose: writer.diagnose,
-			rowError: writer.rowError,
-			reconcile: writer.reconcile && (async (payloads: P[]) => await writer.reconcile!(tableId, payloads)),
-		});
-		for (const outcome of results) outcomes[outcome.index] = outcome;
-	}
-	return outcomes;
+	return await runBatchedByTable(prepared, (tableId) => ({
+		batchSize,
+		concurrency,
+		send: async (payloads: P[]) => await writer.send(tableId, payloads),
+		diagnose: writer.diagnose,
+		rowError: writer.rowError,
+		reconcile: writer.reconcile && (async (payloads: P[]) => await writer.reconcile!(tableId, payloads)),
+	}));
 }

@@ -1,10 +1,9 @@
 /** Sending record writes in batches, grouped by table, with Clay's 400 pinpointing the bad record. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { runBatchedByTable } from '../../../shared/batch';
+import { writeByTable } from '../../../shared/batch';
 import type { Outcome, TableWrite } from '../../../shared/batch';
 import { ServiceError } from '../../../shared/errors';
-import { batchSettings } from '../common';
 
 /**
  * Reads a rejected batch. Clay validates a whole batch first and stores nothing when one
@@ -40,16 +39,13 @@ export async function writeRecordsByTable<P extends { id: string }, R>(
 	prepared: Array<RecordWrite<P> | Error>,
 	send: (tableId: string, payloads: P[]) => Promise<R[]>,
 ): Promise<Array<Outcome<R> | undefined>> {
-	const { batchSize, concurrency } = batchSettings(ctx);
-	return await runBatchedByTable(prepared, (tableId) => ({
-		batchSize,
-		concurrency,
-		send: async (payloads: P[]) => await send(tableId, payloads),
+	return await writeByTable(ctx, prepared, {
+		send,
 		diagnose: (error: unknown, payloads: P[]) => diagnoseRecords(payloads.map((payload) => payload.id))(error),
 		rowError: (message: string, _entry: unknown, cause: unknown) =>
 			new ServiceError(`Clay rejected this record: ${message}`, {
 				status: cause instanceof ServiceError ? cause.status : undefined,
 				description: 'The other records of its batch were sent again without it.',
 			}),
-	}));
+	});
 }

@@ -1,10 +1,9 @@
 /** Sending row writes in batches, grouped by table, with Extruct's 422 pinpointing the bad rows. */
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { runBatchedByTable } from '../../../shared/batch';
+import { writeByTable } from '../../../shared/batch';
 import type { TableWrite } from '../../../shared/batch';
 import { ServiceError } from '../../../shared/errors';
-import { batchSettings } from '../../../shared/properties';
 import type { ItemResult } from '../../../shared/execute';
 import { formatPath } from '../../../shared/validate';
 import { allRows, fastApiIssues, rowOutput, simplifyRow } from '../../api';
@@ -92,19 +91,16 @@ export async function writeRowsByTable<P, R, T>(
 	output: (value: R, write: RowWrite<P>) => T | Error,
 	reconcile?: (tableId: string, payloads: P[]) => Promise<Array<R | undefined>>,
 ): Promise<Array<T | Error>> {
-	const { batchSize, concurrency } = batchSettings(ctx);
-	const outcomes = await runBatchedByTable(prepared, (tableId) => ({
-		batchSize,
-		concurrency,
-		send: async (payloads: P[]) => await send(tableId, payloads),
-		reconcile: reconcile && (async (payloads: P[]) => await reconcile(tableId, payloads)),
+	const outcomes = await writeByTable(ctx, prepared, {
+		send,
+		reconcile,
 		diagnose: diagnoseRows,
 		rowError: (message: string, _entry: unknown, cause: unknown) =>
 			new ServiceError(`Extruct rejected this row: ${message}`, {
 				status: cause instanceof ServiceError ? cause.status : undefined,
 				description: 'The other rows of its batch were stored.',
 			}),
-	}));
+	});
 	return prepared.map((write, i) => {
 		if (write instanceof Error) return write;
 		const outcome = outcomes[i]!;
