@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
-import { locatorValue, triggerOptionProperties, triggerOptions } from '../shared/poll';
+import { locatorValue, triggerOptionProperties, triggerOptions } from '../shared/trigger';
 import { tableLocator, viewLocator } from './actions/common';
 import { authenticationProperty, clayCredentials } from './auth';
 import { listSearch, loadOptions } from './methods';

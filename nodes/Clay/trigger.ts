@@ -1,5 +1,5 @@
 /**
- * How the Clay trigger reads Clay; the state logic is nodes/shared/poll.ts.
+ * How the Clay trigger reads Clay; the state logic is nodes/shared/trigger.ts (runner), watermark.ts and paging.ts.
  *
  * Record Added: one request lists a view's record ids in the view's order — oldest first
  * (Clay's default views) or newest first (api-notes: large tables often list newest first) —
@@ -24,8 +24,10 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { chunk } from '../shared/batch';
-import { advanceMark, compareTime, maxTime, runTrigger, safeTime, selectNew, sortByTime, startMark } from '../shared/poll';
-import type { Mark, PollResult, TriggerSpec } from '../shared/poll';
+import { runTrigger } from '../shared/trigger';
+import type { PollResult, TriggerSpec } from '../shared/trigger';
+import { advanceMark, compareTime, maxTime, safeTime, selectNew, sortByTime, startMark } from '../shared/watermark';
+import type { Mark } from '../shared/watermark';
 import { api, cellStatus, clayService, isFinished, pollApi } from './api';
 import type { ClayRecord } from './api';
 import { ENRICHMENT_TYPES, Schemas } from './schema';

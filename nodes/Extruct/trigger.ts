@@ -1,5 +1,5 @@
 /**
- * How the Extruct trigger reads Extruct; the state logic is nodes/shared/poll.ts.
+ * How the Extruct trigger reads Extruct; the state logic is nodes/shared/trigger.ts (runner), watermark.ts and paging.ts.
  *
  * Row Added: `/data` lists rows in created order, so new rows are at the end. The watermark is
  * the newest emitted `created_at` plus the ids at exactly that time. A poll reads the row
@@ -18,8 +18,12 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { ServiceError } from '../shared/errors';
-import { advanceMark, appendedRows, compareTime, maxTime, readBackward, runTrigger, safeTime, selectNew, sortByTime, startMark } from '../shared/poll';
-import type { AddedState, Mark, PollResult, TriggerSpec } from '../shared/poll';
+import { appendedRows, readBackward } from '../shared/paging';
+import type { AddedState } from '../shared/paging';
+import { runTrigger } from '../shared/trigger';
+import type { PollResult, TriggerSpec } from '../shared/trigger';
+import { advanceMark, compareTime, maxTime, safeTime, selectNew, sortByTime, startMark } from '../shared/watermark';
+import type { Mark } from '../shared/watermark';
 import { api, extruct, INPUT_KINDS, pollApi, rowOutput, TERMINAL } from './api';
 import type { Row, Table } from './api';
 
@@ -139,7 +143,7 @@ function rowEnriched(ctx: IPollFunctions, settings: ExtructTriggerSettings): Tri
 	const { read, id, output, base } = reader(ctx, settings);
 
 	/** The table, the keys of the chosen cells, the newest row and the signature of them. */
-	const look = async () => {
+	const readTableStatus = async () => {
 		const { table, serverTime } = await pollApi.getTable(ctx, tableId);
 		const total = rowCount(table);
 		const keys = enrichmentKeys(table, settings.columns);
@@ -163,7 +167,7 @@ function rowEnriched(ctx: IPollFunctions, settings: ExtructTriggerSettings): Tri
 		event: 'rowEnriched',
 		noSample: `No row of the Extruct table ${tableId} has finished enriching among its newest ${PAGE * SAMPLE_PAGES} rows: run enrichment, then fetch again`,
 		async start() {
-			const { total, keys, signature, busy, serverTime } = await look();
+			const { total, keys, signature, busy, serverTime } = await readTableStatus();
 			const floor = safeTime(serverTime, '');
 			// the rows enriched by now are not replayed, also those stamped after the (lagging) watermark
 			const rows = await readBackward({ total, read, id, pageSize: PAGE });
@@ -176,7 +180,7 @@ function rowEnriched(ctx: IPollFunctions, settings: ExtructTriggerSettings): Tri
 			return { mark: startMark(floor, present), signature, deferred: busy, seen, checkedAt: settings.now() };
 		},
 		async poll(state): Promise<PollResult<EnrichedState>> {
-			const { total, keys, signature, busy, serverTime } = await look();
+			const { total, keys, signature, busy, serverTime } = await readTableStatus();
 			const recheckDue = settings.recheckMs > 0 && settings.now() - (state?.checkedAt ?? 0) >= settings.recheckMs;
 			if (state && !busy && !state.deferred && !recheckDue && state.signature === signature) {
 				return { rows: [], state };
@@ -204,7 +208,7 @@ function rowEnriched(ctx: IPollFunctions, settings: ExtructTriggerSettings): Tri
 			};
 		},
 		async sample() {
-			const { total, keys } = await look();
+			const { total, keys } = await readTableStatus();
 			const rows = await readBackward({ total, read, id, pageSize: PAGE, maxPages: SAMPLE_PAGES });
 			const enriched = sortByTime(
 				rows.filter((row) => enrichedAt(row, keys) !== undefined),

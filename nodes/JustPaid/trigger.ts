@@ -1,5 +1,5 @@
 /**
- * How the JustPaid trigger reads JustPaid; the state logic is nodes/shared/poll.ts.
+ * How the JustPaid trigger reads JustPaid; the state logic is nodes/shared/trigger.ts (runner), watermark.ts and paging.ts.
  *
  * JustPaid lists rows by `position` (rows that have one come first), then `createdAt`, with
  * offset paging and no filter. Rows created through the API have no position, so new rows are
@@ -19,8 +19,12 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { ServiceError } from '../shared/errors';
-import { advanceMark, appendedRows, compareTime, maxTime, readBackward, runTrigger, safeTime, selectNew, sortByTime, startMark } from '../shared/poll';
-import type { AddedState, Mark, PollResult, TriggerSpec } from '../shared/poll';
+import { appendedRows, readBackward } from '../shared/paging';
+import type { AddedState } from '../shared/paging';
+import { runTrigger } from '../shared/trigger';
+import type { PollResult, TriggerSpec } from '../shared/trigger';
+import { advanceMark, compareTime, maxTime, safeTime, selectNew, sortByTime, startMark } from '../shared/watermark';
+import type { Mark } from '../shared/watermark';
 import { api, justPaid, PAGE_SIZE, pollApi, rowOutput } from './api';
 import type { Row, Table } from './api';
 

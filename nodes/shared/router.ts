@@ -21,9 +21,13 @@ export interface OperationEntry extends Operation {
 
 export type Operations = Record<string, Record<string, OperationEntry>>;
 
-export function op(module: Operation, name: string, action: string, summary: string): OperationEntry {
+/** An operation with what the node's selectors show of it. */
+export function operationEntry(module: Operation, name: string, action: string, summary: string): OperationEntry {
 	return { ...module, name, action, summary };
 }
+
+/** The former name of `operationEntry`, until the services' catalogues use the new one. */
+export const op = operationEntry;
 
 export interface ResourceEntry {
 	name: string;

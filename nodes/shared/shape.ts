@@ -23,10 +23,13 @@ export function unexpectedAnswer(service: string, what: string, body: unknown): 
 }
 
 /** `body` when it is an object with a string `id`; else the error saying so. */
-export function withId<T extends { id: string }>(service: string, what: string, body: unknown): T {
+export function bodyWithId<T extends { id: string }>(service: string, what: string, body: unknown): T {
 	if (isObject(body) && typeof body.id === 'string' && body.id) return body as unknown as T;
 	throw unexpectedAnswer(service, what, body);
 }
+
+/** The former name of `bodyWithId`, until the services' operations use the new one. */
+export const withId = bodyWithId;
 
 /** `list` when it has one entry per thing sent; else the error saying so. */
 export function oneEach<T>(service: string, what: string, list: T[], expected: number): T[] {
