@@ -1,6 +1,7 @@
 /**
  * Service errors -> n8n errors. Every message a user sees is built here, from the
- * service's own words plus a hint, with every secret of the credential removed.
+ * service's own words plus a hint; secrets.ts removes the credential's secrets from it on the
+ * way out of the node.
  */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
@@ -38,28 +39,6 @@ export class ServiceError extends Error {
 	}
 }
 
-const MIN_SECRET_LENGTH = 4;
-
-/** Replaces every occurrence of every secret (and its URL-encoded form) with `***`. */
-export function redact(text: string, secrets: readonly string[]): string {
-	let out = text;
-	for (const secret of secrets) {
-		if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
-		for (const form of new Set([secret, encodeURIComponent(secret), decodeSafe(secret)])) {
-			if (form.length >= MIN_SECRET_LENGTH) out = out.split(form).join('***');
-		}
-	}
-	return out;
-}
-
-function decodeSafe(text: string): string {
-	try {
-		return decodeURIComponent(text);
-	} catch {
-		return text;
-	}
-}
-
 /** Prefixes a message with the item it belongs to, once. */
 export function forItem(message: string, itemIndex: number | undefined): string {
 	if (itemIndex === undefined || message.startsWith('Item ')) return message;
@@ -71,19 +50,17 @@ export function toNodeError(
 	node: INode,
 	error: unknown,
 	itemIndex?: number,
-	secrets: readonly string[] = [],
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (itemIndex !== undefined && error.context.itemIndex === undefined) {
 			error.context.itemIndex = itemIndex;
 		}
-		error.message = redact(forItem(error.message, itemIndex), secrets);
-		if (error.description) error.description = redact(error.description, secrets);
+		error.message = forItem(error.message, itemIndex);
 		return error;
 	}
 	if (error instanceof ServiceError) {
-		const message = redact(forItem(error.message, itemIndex), secrets);
-		const description = error.details.description ? redact(error.details.description, secrets) : undefined;
+		const message = forItem(error.message, itemIndex);
+		const description = error.details.description || undefined;
 		const response: JsonObject = { message };
 		if (error.details.status !== undefined) response.httpCode = String(error.details.status);
 		if (error.details.code) response.code = error.details.code;
@@ -102,9 +79,9 @@ export function toNodeError(
 		// node did not expect. The technical text goes into the description.
 		return new NodeOperationError(node, forItem('The service answered in a way this node did not expect', itemIndex), {
 			itemIndex,
-			description: redact(`Internal detail: ${error.message}. Check that the credential's Base URL points at the service's API; if it does, please report this.`, secrets),
+			description: `Internal detail: ${error.message}. Check that the credential's Base URL points at the service's API; if it does, please report this.`,
 		});
 	}
-	const message = redact(forItem(error instanceof Error ? error.message : String(error), itemIndex), secrets);
+	const message = forItem(error instanceof Error ? error.message : String(error), itemIndex);
 	return new NodeOperationError(node, message, { itemIndex });
 }

@@ -2,15 +2,15 @@
  * The shape every action runs in: an operation turns all input items into one result
  * per item (its output rows, or an Error), and `runOperation` turns those into n8n
  * output — paired to their items, error items under "Continue On Fail", or the first
- * error (naming its item) otherwise. Secrets are removed from every message here.
+ * error (naming its item) otherwise. Every error leaves through `errorLeavingNode`, without
+ * the credential's secrets.
  */
 import { sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { toNodeError } from './errors';
-import { scrubError } from './scrub';
-import { baseUrlOf } from './request';
 import type { ServiceDefinition } from './request';
+import { credentialOf, errorLeavingNode } from './secrets';
 
 /** One item's result: its output row(s), or the error it ended with. */
 export type ItemResult = IDataObject | IDataObject[] | Error;
@@ -174,21 +174,21 @@ export async function runOperation(
 	operation: Operation,
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const node = this.getNode();
-	const { secrets } = await baseUrlOf(this, service);
+	// a credential that cannot be read fails here, before any item
+	await credentialOf(this, service);
 	let results: ItemResult[];
 	try {
 		results = await operation.execute.call(this, items);
 	} catch (error) {
 		// Operations stop at a failed item (when "Continue On Fail" is off) by throwing an n8n
 		// error that already names the item; here it only loses any secret.
-		throw scrubError(toNodeError(node, error, undefined, secrets), secrets);
+		throw await errorLeavingNode(this, service, error);
 	}
 	const output: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
 		const result = results[i];
 		if (result instanceof Error) {
-			const error = scrubError(toNodeError(node, result, i, secrets), secrets);
+			const error = await errorLeavingNode(this, service, result, i);
 			if (!this.continueOnFail()) throw error;
 			const json: IDataObject = { error: error.message };
 			if (error.description) json.description = error.description;

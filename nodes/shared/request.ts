@@ -14,7 +14,6 @@
  */
 import { sleep } from 'n8n-workflow';
 import type {
-	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHookFunctions,
@@ -24,10 +23,11 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { redact, ServiceError } from './errors';
+import { ServiceError } from './errors';
 import type { ErrorDescription } from './errors';
 import { holdWrites, RETRY_JITTER_MS } from './pace';
-import { scrubValue } from './scrub';
+import { credentialOf, withoutSecrets } from './secrets';
+import type { SecretFields } from './secrets';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
 
@@ -46,16 +46,12 @@ export interface RetryPolicy {
 }
 
 /** What the shared engine needs to know about a service. No service is named in `shared/`. */
-export interface ServiceDefinition {
+export interface ServiceDefinition extends SecretFields {
 	credentialType: string;
 	/** Name used in messages ("Extruct answered ..."). */
 	displayName: string;
 	/** Path prefix appended to the credential's base URL, e.g. `/v1`. */
 	pathPrefix: string;
-	/** Credential fields whose values must never appear in outputs or errors. */
-	secretFields: string[];
-	/** Other forms a secret takes on the wire (e.g. a cookie value cut out of a pasted header). */
-	secretsOf?(credentials: ICredentialDataDecryptedObject): string[];
 	/** The service's own message for a failed response, plus what to do about it. */
 	describeError(status: number, body: unknown): ErrorDescription;
 	retry?: Partial<RetryPolicy>;
@@ -191,39 +187,17 @@ function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false 
 }
 
 /**
- * The credential's Base URL and secrets, read once per execution context: each context
- * object lives for one node execution, so this memo holds no state across executions
- * or workers.
- */
-const perContext = new WeakMap<object, Promise<{ baseUrl: string; secrets: string[] }>>();
-
-export async function baseUrlOf(ctx: RequestContext, service: ServiceDefinition): Promise<{ baseUrl: string; secrets: string[] }> {
-	let entry = perContext.get(ctx);
-	if (!entry) {
-		entry = ctx.getCredentials(service.credentialType).then((credentials) => ({
-			baseUrl: String(credentials.baseUrl ?? '').trim().replace(/\/+$/, ''),
-			secrets: [
-				...service.secretFields.map((field) => String(credentials[field] ?? '')),
-				...(service.secretsOf?.(credentials) ?? []),
-			].filter(Boolean),
-		}));
-		perContext.set(ctx, entry);
-		entry.catch(() => perContext.delete(ctx));
-	}
-	return await entry;
-}
-
-/**
  * Sends one request, retrying as the policy allows; throws `ServiceError` on failure. The
- * error never holds a secret of the credential, even when the service's answer repeats one:
- * whatever shows the error (an item, the editor's list of tables, a trigger) shows it clean.
+ * error holds no secret of the credential, even when the service's answer repeats one: the
+ * editor's methods (list search, load options) pass it on as it is, without the way out of
+ * an operation or a trigger (`errorLeavingNode`).
  */
 export async function apiRequest<T = unknown>(
 	ctx: RequestContext,
 	service: ServiceDefinition,
 	request: ApiRequest,
 ): Promise<ApiResponse<T>> {
-	const { baseUrl, secrets } = await baseUrlOf(ctx, service);
+	const { baseUrl, secrets } = await credentialOf(ctx, service);
 	let failure: unknown;
 	try {
 		return await send<T>(ctx, service, request, baseUrl);
@@ -231,16 +205,6 @@ export async function apiRequest<T = unknown>(
 		failure = error;
 	}
 	throw withoutSecrets(failure, secrets);
-}
-
-/** A ServiceError with every secret removed from its message, description and body. */
-function withoutSecrets(error: unknown, secrets: readonly string[]): unknown {
-	if (!(error instanceof ServiceError) || !secrets.length) return error;
-	return new ServiceError(redact(error.message, secrets), {
-		...error.details,
-		description: error.details.description === undefined ? undefined : redact(error.details.description, secrets),
-		body: scrubValue(error.details.body, secrets),
-	});
 }
 
 async function send<T>(ctx: RequestContext, service: ServiceDefinition, request: ApiRequest, baseUrl: string): Promise<ApiResponse<T>> {

@@ -15,9 +15,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
-import { toNodeError } from './errors';
-import { baseUrlOf } from './request';
 import type { ServiceDefinition } from './request';
+import { errorLeavingNode } from './secrets';
 
 /** Layout version of the saved state; a state of another version starts over from now. */
 const STATE_VERSION = 1;
@@ -85,8 +84,7 @@ export async function runTrigger<S>(ctx: IPollFunctions, spec: TriggerSpec<S>): 
 		saveState(ctx, spec.key, result.state);
 		return result.rows.length ? output(result.rows) : null;
 	} catch (error) {
-		const { secrets } = await baseUrlOf(ctx, spec.service).catch(() => ({ secrets: [] as string[] }));
-		throw toNodeError(ctx.getNode(), error, undefined, secrets);
+		throw await errorLeavingNode(ctx, spec.service, error);
 	}
 }
 

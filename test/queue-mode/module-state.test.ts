@@ -22,7 +22,7 @@ const ROOT = path.resolve(__dirname, '../..');
  * is collected with it, so no other execution (or worker) ever sees it.
  */
 const ALLOWED: Record<string, string> = {
-	'nodes/shared/request.ts:perContext': "the credential's Base URL and secrets, read once per execution context",
+	'nodes/shared/secrets.ts:perContext': "the credential's Base URL and secrets, read once per execution context",
 	'nodes/shared/parameters.ts:readers': "an execution's item-parameter reader, per execution context",
 	'nodes/shared/pace.ts:pacersByContext': 'the write pacers of an execution context, which its 429s hold (holdWrites)',
 	'nodes/Clay/api.ts:noBulkUpdate': "the tables whose bulk update route Clay answered 404 for, per execution context (each record is then patched alone)",

@@ -1,0 +1,133 @@
+/**
+ * The credential's secrets: which values of a credential they are, and their removal from
+ * whatever leaves the node. An n8n error carries more than its message and description (a
+ * NodeApiError also keeps `messages`, `errorResponse` and `stack`, shown in the editor and saved
+ * with the execution), and a service's answer kept in an error may repeat a secret: all of it
+ * is cleaned, down to nested values.
+ */
+import type { ICredentialDataDecryptedObject, INode, NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { ServiceError, toNodeError } from './errors';
+
+/** Where a service's credential keeps its secrets. */
+export interface SecretFields {
+	/** Credential fields whose values must never appear in outputs or errors. */
+	secretFields: string[];
+	/** Other forms a secret takes on the wire (e.g. a cookie value cut out of a pasted header). */
+	secretsOf?(credentials: ICredentialDataDecryptedObject): string[];
+}
+
+/** The credential as the shared engine uses it: its Base URL and its secrets. */
+export interface CredentialInfo {
+	baseUrl: string;
+	secrets: string[];
+}
+
+interface CredentialContext {
+	getCredentials(type: string): Promise<ICredentialDataDecryptedObject>;
+}
+
+/** The secrets of a credential, as the service's definition names them. */
+export function credentialSecrets(fields: SecretFields, credentials: ICredentialDataDecryptedObject): string[] {
+	return [...fields.secretFields.map((field) => String(credentials[field] ?? '')), ...(fields.secretsOf?.(credentials) ?? [])].filter(Boolean);
+}
+
+/**
+ * The credential's Base URL and secrets, read once per execution context: each context
+ * object lives for one node execution, so this memo holds no state across executions
+ * or workers.
+ */
+const perContext = new WeakMap<object, Promise<CredentialInfo>>();
+
+export async function credentialOf(ctx: CredentialContext, service: SecretFields & { credentialType: string }): Promise<CredentialInfo> {
+	let entry = perContext.get(ctx);
+	if (!entry) {
+		entry = ctx.getCredentials(service.credentialType).then((credentials) => ({
+			baseUrl: String(credentials.baseUrl ?? '').trim().replace(/\/+$/, ''),
+			secrets: credentialSecrets(service, credentials),
+		}));
+		perContext.set(ctx, entry);
+		entry.catch(() => perContext.delete(ctx));
+	}
+	return await entry;
+}
+
+/** Shorter values are not treated as secrets: removing them would garble ordinary text. */
+const MIN_SECRET_LENGTH = 4;
+
+/** Replaces every occurrence of every secret (and its URL-encoded and decoded forms) with `***`. */
+export function removeSecrets(text: string, secrets: readonly string[]): string {
+	let out = text;
+	for (const secret of secrets) {
+		if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
+		for (const form of new Set([secret, encodeURIComponent(secret), decodeSafe(secret)])) {
+			if (form.length >= MIN_SECRET_LENGTH) out = out.split(form).join('***');
+		}
+	}
+	return out;
+}
+
+function decodeSafe(text: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
+}
+
+/** Fields of an error that n8n shows or saves, beside its message. */
+const ERROR_TEXTS = ['message', 'description', 'stack'];
+const ERROR_VALUES = ['messages', 'errorResponse', 'cause'];
+/** Nested values deeper than this are left as they are (an answer is never this deep). */
+const MAX_DEPTH = 6;
+
+/**
+ * `value` without any secret: a string cleaned, an object or array copied clean (six levels
+ * deep), a ServiceError copied clean (message, description, the answer's body), any other
+ * error cleaned in place (so that it keeps its class, context and item).
+ */
+export function withoutSecrets<T>(value: T, secrets: readonly string[]): T {
+	if (!secrets.length) return value;
+	return clean(value, secrets, 0) as T;
+}
+
+function clean(value: unknown, secrets: readonly string[], depth: number): unknown {
+	if (typeof value === 'string') return removeSecrets(value, secrets);
+	if (value === null || typeof value !== 'object') return value;
+	if (value instanceof ServiceError) {
+		const { description, body } = value.details;
+		return new ServiceError(removeSecrets(value.message, secrets), {
+			...value.details,
+			description: description === undefined ? undefined : removeSecrets(description, secrets),
+			body: clean(body, secrets, 0),
+		});
+	}
+	if (value instanceof Error) {
+		const target = value as unknown as Record<string, unknown>;
+		for (const key of ERROR_TEXTS) if (typeof target[key] === 'string') target[key] = removeSecrets(target[key] as string, secrets);
+		for (const key of ERROR_VALUES) {
+			const entry = target[key];
+			if (entry !== null && typeof entry === 'object' && !(entry instanceof Error)) target[key] = clean(entry, secrets, depth + 1);
+		}
+		return value;
+	}
+	if (depth > MAX_DEPTH) return value;
+	if (Array.isArray(value)) return value.map((entry) => clean(entry, secrets, depth + 1));
+	const out: Record<string, unknown> = {};
+	for (const [key, entry] of Object.entries(value)) out[key] = clean(entry, secrets, depth + 1);
+	return out;
+}
+
+/**
+ * The error as it leaves the node (from an operation or a trigger): an n8n error naming its item,
+ * without any secret of the credential. Every error an execution or a poll ends with passes here.
+ */
+export async function errorLeavingNode(
+	ctx: CredentialContext & { getNode(): INode },
+	service: SecretFields & { credentialType: string },
+	error: unknown,
+	itemIndex?: number,
+): Promise<NodeApiError | NodeOperationError> {
+	const { secrets } = await credentialOf(ctx, service).catch(() => ({ secrets: [] as string[] }));
+	return withoutSecrets(toNodeError(ctx.getNode(), error, itemIndex), secrets);
+}
