@@ -26,7 +26,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { chunk } from '../shared/batch';
 import { runTrigger } from '../shared/trigger';
 import type { PollResult, TriggerSpec } from '../shared/trigger';
-import { advanceMark, compareTime, maxTime, safeTime, selectNew, sortByTime, startMark } from '../shared/watermark';
+import { advanceMark, compareTime, dueEvents, eventsOf, latestTime, maxTime, safeTime, sortByTime, startMark } from '../shared/watermark';
 import type { Mark } from '../shared/watermark';
 import { api, cellStatus, clayService, isFinished, pollApi } from './api';
 import type { ClayRecord } from './api';
@@ -75,6 +75,9 @@ interface EnrichedState {
 }
 
 const created = (record: ClayRecord): string => String(record.createdAt ?? '');
+const idOf = (record: ClayRecord): string => record.id;
+/** The latest time a record shows. */
+const latestIn = (record: ClayRecord): string => maxTime(record.createdAt, record.updatedAt);
 
 /** One poll of the Clay trigger. */
 export async function pollClay(ctx: IPollFunctions, settings: ClayTriggerSettings): Promise<INodeExecutionData[][] | null> {
@@ -243,12 +246,6 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 		return String(record.updatedAt ?? record.createdAt ?? '') || undefined;
 	};
 
-	const byTime = (records: ClayRecord[], time: (record: ClayRecord) => string | undefined) =>
-		records
-			.map((record, index) => ({ record, index }))
-			.sort((a, b) => compareTime(time(a.record)!, time(b.record)!) || a.index - b.index)
-			.map((entry) => entry.record);
-
 	return {
 		...base,
 		key: `clay|recordEnriched|${tableId}|${settings.viewId}|${[...settings.fields].sort().join(',')}`,
@@ -263,13 +260,8 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 			const viewId = await view();
 			// the records enriched by now are not replayed, also those stamped after the (lagging) watermark
 			const records = await everyRecord(viewId);
-			let seen = '';
-			for (const record of records) seen = maxTime(seen, record.createdAt, record.updatedAt);
-			const present = records.flatMap((record) => {
-				const at = key(record);
-				return at === undefined ? [] : [{ key: at, id: record.id }];
-			});
-			return { viewId, fields: chosen, mark: startMark(floor, present), signature, deferred: busy, seen };
+			const present = eventsOf(records, key, idOf);
+			return { viewId, fields: chosen, mark: startMark(floor, present), signature, deferred: busy, seen: latestTime(records, latestIn) };
 		},
 		async poll(state): Promise<PollResult<EnrichedState>> {
 			// names given by expression were resolved to ids when the records were last read
@@ -281,24 +273,17 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 			const chosen = settings.fields.length ? fields : [];
 			const viewId = await view(state?.viewId);
 			const records = await everyRecord(viewId);
-			let seen = state?.seen ?? '';
-			for (const record of records) seen = maxTime(seen, record.createdAt, record.updatedAt);
-			const key = finishedAt(fields);
-			const candidates = selectNew(records, key, (record) => record.id, state?.mark);
-			const due = byTime(
-				candidates.filter((record) => compareTime(key(record)!, floor) <= 0),
-				key,
-			);
+			const { due, mark, deferred } = dueEvents(records, finishedAt(fields), idOf, state?.mark, floor);
 			return {
 				rows: await output(due),
 				state: {
 					viewId,
 					fields: chosen,
-					mark: advanceMark(state?.mark, due.map((record) => ({ key: key(record)!, id: record.id })), floor),
+					mark,
 					// a summary of other fields (names resolved only now) would not match the next one
 					signature: JSON.stringify(chosen) === JSON.stringify(state?.fields ?? settings.fields) ? signature : '',
-					deferred: busy || due.length < candidates.length,
-					seen,
+					deferred: busy || deferred,
+					seen: latestTime(records, latestIn, state?.seen),
 				},
 			};
 		},
@@ -308,7 +293,7 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 			// the newest records, whichever end of the view lists them
 			const ends = ids.length > SAMPLE_RECORDS ? [...ids.slice(0, SAMPLE_RECORDS / 2), ...ids.slice(-SAMPLE_RECORDS / 2)] : ids;
 			const records = (await fetch(ends)).filter((record) => key(record) !== undefined);
-			return await output(byTime(records, key).slice(-1));
+			return await output(sortByTime(records, (record) => key(record)!).slice(-1));
 		},
 	};
 }

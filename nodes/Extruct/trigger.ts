@@ -22,7 +22,7 @@ import { appendedRows, readBackward } from '../shared/paging';
 import type { AddedState } from '../shared/paging';
 import { runTrigger } from '../shared/trigger';
 import type { PollResult, TriggerSpec } from '../shared/trigger';
-import { advanceMark, compareTime, maxTime, safeTime, selectNew, sortByTime, startMark } from '../shared/watermark';
+import { dueEvents, eventsOf, latestTime, maxTime, safeTime, sortByTime, startMark } from '../shared/watermark';
 import type { Mark } from '../shared/watermark';
 import { api, extruct, INPUT_KINDS, pollApi, rowOutput, TERMINAL } from './api';
 import type { Row, Table } from './api';
@@ -57,6 +57,8 @@ interface EnrichedState {
 }
 
 const created = (row: Row): string => String(row.created_at ?? '');
+const id = (row: Row): string => row.id;
+const reader = (ctx: IPollFunctions, tableId: string) => async (offset: number, limit: number) => (await api.getRowsPage(ctx, tableId, offset, limit)).rows;
 
 function rowCount(table: Table): number {
 	const count = Number(table.status?.num_rows);
@@ -116,31 +118,18 @@ export async function pollExtruct(ctx: IPollFunctions, settings: ExtructTriggerS
 	return settings.event === 'rowAdded' ? await runTrigger(ctx, rowAdded(ctx, settings)) : await runTrigger(ctx, rowEnriched(ctx, settings));
 }
 
-function reader(ctx: IPollFunctions, settings: ExtructTriggerSettings) {
-	return {
-		read: async (offset: number, limit: number) => (await api.getRowsPage(ctx, settings.tableId, offset, limit)).rows,
-		id: (row: Row) => row.id,
-		output: (row: Row): IDataObject => rowOutput(row, settings.simplify),
-		base: { service: extruct, includeExisting: settings.includeExisting },
-	};
-}
-
 function rowAdded(ctx: IPollFunctions, settings: ExtructTriggerSettings): TriggerSpec<AddedState> {
-	const { tableId } = settings;
-	const { read, id, output, base } = reader(ctx, settings);
+	const { tableId, includeExisting } = settings;
+	const trigger = { service: extruct, includeExisting, key: `extruct|rowAdded|${tableId}`, event: 'rowAdded' };
+	const noSample = `The Extruct table ${tableId} has no rows yet: add a row, then fetch again`;
 	const count = async () => rowCount((await pollApi.getTable(ctx, tableId)).table);
-	return {
-		...base,
-		key: `extruct|rowAdded|${tableId}`,
-		event: 'rowAdded',
-		noSample: `The Extruct table ${tableId} has no rows yet: add a row, then fetch again`,
-		...appendedRows({ count, read, id, created, pageSize: PAGE }, output),
-	};
+	return appendedRows({ ...trigger, noSample }, { count, read: reader(ctx, tableId), id, created, pageSize: PAGE }, (row) => rowOutput(row, settings.simplify));
 }
 
 function rowEnriched(ctx: IPollFunctions, settings: ExtructTriggerSettings): TriggerSpec<EnrichedState> {
 	const { tableId } = settings;
-	const { read, id, output, base } = reader(ctx, settings);
+	const read = reader(ctx, tableId);
+	const output = (row: Row): IDataObject => rowOutput(row, settings.simplify);
 
 	/** The table, the keys of the chosen cells, the newest row and the signature of them. */
 	const readTableStatus = async () => {
@@ -162,7 +151,8 @@ function rowEnriched(ctx: IPollFunctions, settings: ExtructTriggerSettings): Tri
 	};
 
 	return {
-		...base,
+		service: extruct,
+		includeExisting: settings.includeExisting,
 		key: `extruct|rowEnriched|${tableId}|${[...settings.columns].sort().join(',')}`,
 		event: 'rowEnriched',
 		noSample: `No row of the Extruct table ${tableId} has finished enriching among its newest ${PAGE * SAMPLE_PAGES} rows: run enrichment, then fetch again`,
@@ -171,13 +161,8 @@ function rowEnriched(ctx: IPollFunctions, settings: ExtructTriggerSettings): Tri
 			const floor = safeTime(serverTime, '');
 			// the rows enriched by now are not replayed, also those stamped after the (lagging) watermark
 			const rows = await readBackward({ total, read, id, pageSize: PAGE });
-			let seen = '';
-			for (const row of rows) seen = maxTime(seen, latestIn(row));
-			const present = rows.flatMap((row) => {
-				const at = enrichedAt(row, keys);
-				return at === undefined ? [] : [{ key: at, id: row.id }];
-			});
-			return { mark: startMark(floor, present), signature, deferred: busy, seen, checkedAt: settings.now() };
+			const present = eventsOf(rows, (row) => enrichedAt(row, keys), id);
+			return { mark: startMark(floor, present), signature, deferred: busy, seen: latestTime(rows, latestIn), checkedAt: settings.now() };
 		},
 		async poll(state): Promise<PollResult<EnrichedState>> {
 			const { total, keys, signature, busy, serverTime } = await readTableStatus();
@@ -188,23 +173,10 @@ function rowEnriched(ctx: IPollFunctions, settings: ExtructTriggerSettings): Tri
 			// Every event up to `floor` is surely visible to the read that starts now.
 			const floor = maxTime(safeTime(serverTime, state?.seen), state?.mark.at);
 			const rows = await readBackward({ total, read, id, pageSize: PAGE });
-			let seen = state?.seen ?? '';
-			for (const row of rows) seen = maxTime(seen, latestIn(row));
-			const key = (row: Row) => enrichedAt(row, keys);
-			const candidates = selectNew(rows, key, id, state?.mark);
-			const due = sortByTime(
-				candidates.filter((row) => compareTime(key(row)!, floor) <= 0),
-				(row) => key(row)!,
-			);
+			const { due, mark, deferred } = dueEvents(rows, (row) => enrichedAt(row, keys), id, state?.mark, floor);
 			return {
 				rows: due.map(output),
-				state: {
-					mark: advanceMark(state?.mark, due.map((row) => ({ key: key(row)!, id: row.id })), floor),
-					signature,
-					deferred: busy || due.length < candidates.length,
-					seen,
-					checkedAt: settings.now(),
-				},
+				state: { mark, signature, deferred: busy || deferred, seen: latestTime(rows, latestIn, state?.seen), checkedAt: settings.now() },
 			};
 		},
 		async sample() {

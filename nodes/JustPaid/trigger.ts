@@ -23,7 +23,7 @@ import { appendedRows, readBackward } from '../shared/paging';
 import type { AddedState } from '../shared/paging';
 import { runTrigger } from '../shared/trigger';
 import type { PollResult, TriggerSpec } from '../shared/trigger';
-import { advanceMark, compareTime, maxTime, safeTime, selectNew, sortByTime, startMark } from '../shared/watermark';
+import { compareTime, dueEvents, eventsOf, latestTime, maxTime, safeTime, sortByTime, startMark } from '../shared/watermark';
 import type { Mark } from '../shared/watermark';
 import { api, justPaid, PAGE_SIZE, pollApi, rowOutput } from './api';
 import type { Row, Table } from './api';
@@ -46,6 +46,10 @@ interface UpdatedState {
 
 const created = (row: Row): string => String(row.createdAt ?? '');
 const positioned = (row: Row): boolean => row.position !== null && row.position !== undefined;
+const id = (row: Row): string => row.id;
+const reader = (ctx: IPollFunctions, tableId: string) => async (offset: number, limit: number) => await api.listRows(ctx, tableId, offset, limit);
+/** The latest time a row shows. */
+const latestIn = (row: Row): string => maxTime(row.createdAt, row.updatedAt);
 
 /** When a row was last updated, or undefined for a row never updated since its creation. */
 export function updatedAt(row: Row): string | undefined {
@@ -68,34 +72,23 @@ export async function pollJustPaid(ctx: IPollFunctions, settings: JustPaidTrigge
 	return settings.event === 'rowAdded' ? await runTrigger(ctx, rowAdded(ctx, settings)) : await runTrigger(ctx, rowUpdated(ctx, settings));
 }
 
-function reader(ctx: IPollFunctions, settings: JustPaidTriggerSettings) {
-	return {
-		read: async (offset: number, limit: number) => await api.listRows(ctx, settings.tableId, offset, limit),
-		id: (row: Row) => row.id,
-		output: (row: Row): IDataObject => rowOutput(row, settings.simplify),
-		base: { service: justPaid, includeExisting: settings.includeExisting },
-	};
-}
-
 function rowAdded(ctx: IPollFunctions, settings: JustPaidTriggerSettings): TriggerSpec<AddedState> {
-	const { tableId } = settings;
-	const { read, id, output, base } = reader(ctx, settings);
+	const { tableId, includeExisting } = settings;
+	const trigger = { service: justPaid, includeExisting, key: `justpaid|rowAdded|${tableId}`, event: 'rowAdded' };
+	const noSample = `The JustPaid table ${tableId} has no rows yet: add a row, then fetch again`;
 	const count = async () => rowCount((await pollApi.getTable(ctx, tableId)).table);
-	return {
-		...base,
-		key: `justpaid|rowAdded|${tableId}`,
-		event: 'rowAdded',
-		noSample: `The JustPaid table ${tableId} has no rows yet: add a row, then fetch again`,
-		// rows with a position are listed before every row the API creates
-		...appendedRows({ count, read, id, created, pageSize: PAGE_SIZE, ignore: positioned }, output),
-	};
+	// rows with a position are listed before every row the API creates
+	const list = { count, read: reader(ctx, tableId), id, created, pageSize: PAGE_SIZE, ignore: positioned };
+	return appendedRows({ ...trigger, noSample }, list, (row) => rowOutput(row, settings.simplify));
 }
 
 function rowUpdated(ctx: IPollFunctions, settings: JustPaidTriggerSettings): TriggerSpec<UpdatedState> {
 	const { tableId } = settings;
-	const { read, id, output, base } = reader(ctx, settings);
+	const read = reader(ctx, tableId);
+	const output = (row: Row): IDataObject => rowOutput(row, settings.simplify);
 	return {
-		...base,
+		service: justPaid,
+		includeExisting: settings.includeExisting,
 		key: `justpaid|rowUpdated|${tableId}`,
 		event: 'rowUpdated',
 		noSample: `No row among the newest ${PAGE_SIZE * SAMPLE_PAGES} rows of the JustPaid table ${tableId} was updated after it was created: update a row, then fetch again`,
@@ -104,30 +97,15 @@ function rowUpdated(ctx: IPollFunctions, settings: JustPaidTriggerSettings): Tri
 			const floor = safeTime(serverTime, '');
 			// the rows updated by now are not replayed, also those stamped after the (lagging) watermark
 			const rows = await readBackward({ total: rowCount(table), read, id, pageSize: PAGE_SIZE });
-			let seen = '';
-			for (const row of rows) seen = maxTime(seen, row.createdAt, row.updatedAt);
-			const present = rows.flatMap((row) => {
-				const at = updatedAt(row);
-				return at === undefined ? [] : [{ key: at, id: row.id }];
-			});
-			return { mark: startMark(floor, present), seen };
+			return { mark: startMark(floor, eventsOf(rows, updatedAt, id)), seen: latestTime(rows, latestIn) };
 		},
 		async poll(state): Promise<PollResult<UpdatedState>> {
 			const { table, serverTime } = await pollApi.getTable(ctx, tableId);
 			// Every update up to `floor` is surely visible to the read that starts now.
 			const floor = maxTime(safeTime(serverTime, state?.seen), state?.mark.at);
 			const rows = await readBackward({ total: rowCount(table), read, id, pageSize: PAGE_SIZE });
-			let seen = state?.seen ?? '';
-			for (const row of rows) seen = maxTime(seen, row.createdAt, row.updatedAt);
-			const candidates = selectNew(rows, updatedAt, id, state?.mark);
-			const due = sortByTime(
-				candidates.filter((row) => compareTime(updatedAt(row)!, floor) <= 0),
-				(row) => updatedAt(row)!,
-			);
-			return {
-				rows: due.map(output),
-				state: { mark: advanceMark(state?.mark, due.map((row) => ({ key: updatedAt(row)!, id: row.id })), floor), seen },
-			};
+			const { due, mark } = dueEvents(rows, updatedAt, id, state?.mark, floor);
+			return { rows: due.map(output), state: { mark, seen: latestTime(rows, latestIn, state?.seen) } };
 		},
 		async sample() {
 			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);

@@ -9,7 +9,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { TriggerSpec } from './trigger';
+import type { TriggerBase, TriggerSpec } from './trigger';
 import { advanceMark, compareTime, selectNew, startMark } from './watermark';
 import type { Mark } from './watermark';
 
@@ -78,14 +78,15 @@ export interface AddedState {
 }
 
 /**
- * The start, poll and sample of a "row added" trigger over an appended list. Idle: the count
- * and one short page at the end of the list (the rows at the mark, and one more).
+ * A "row added" trigger over an appended list. Idle: the count and one short page at the end
+ * of the list (the rows at the mark, and one more).
  */
-export function appendedRows<T>(list: AppendedList<T>, output: (row: T) => IDataObject): Pick<TriggerSpec<AddedState>, 'start' | 'poll' | 'sample'> {
+export function appendedRows<T>(trigger: TriggerBase, list: AppendedList<T>, output: (row: T) => IDataObject): TriggerSpec<AddedState> {
 	const { read, id, created, pageSize } = list;
 	const ignore = list.ignore ?? (() => false);
 	const entries = (rows: T[]) => rows.map((row) => ({ key: created(row), id: id(row) }));
 	return {
+		...trigger,
 		async start() {
 			const total = await list.count();
 			const last = total ? (await read(total - 1, 1)).at(-1) : undefined;

@@ -66,6 +66,9 @@ export interface TriggerSpec<S> {
 	includeExisting: boolean;
 }
 
+/** What a trigger is, beside how it reads its service. */
+export type TriggerBase = Pick<TriggerSpec<unknown>, 'service' | 'key' | 'event' | 'noSample' | 'includeExisting'>;
+
 /** Runs one poll of a trigger: manual sample, first activation, or an incremental poll. */
 export async function runTrigger<S>(ctx: IPollFunctions, spec: TriggerSpec<S>): Promise<INodeExecutionData[][] | null> {
 	const output = (rows: IDataObject[]) => [ctx.helpers.returnJsonArray(rows.map((row) => ({ ...row, _event: spec.event })))];

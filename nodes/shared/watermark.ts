@@ -52,6 +52,13 @@ export function maxTime(...times: Array<string | null | undefined>): string {
 	return best;
 }
 
+/** The latest of `since` and the rows' times (a loop: a read can hold more rows than a call takes arguments). */
+export function latestTime<T>(rows: T[], time: (row: T) => string | null | undefined, since = ''): string {
+	let latest = since;
+	for (const row of rows) latest = maxTime(latest, time(row));
+	return latest;
+}
+
 /**
  * The latest time up to which every event of the service has surely been seen by a read that
  * starts now: the server's clock (its `Date` header) less a margin, and never below a time the
@@ -146,4 +153,32 @@ export function advanceMark(mark: Mark | undefined, emitted: Array<{ key: string
 	}
 	if (above.length) next.above = above;
 	return next;
+}
+
+/** The rows' events as watermark entries, for `startMark` and `advanceMark`; a row without an event (`undefined`) is left out. */
+export function eventsOf<T>(rows: T[], time: (row: T) => string | undefined, id: (row: T) => string): Array<{ key: string; id: string }> {
+	return rows.flatMap((row) => {
+		const key = time(row);
+		return key === undefined ? [] : [{ key, id: id(row) }];
+	});
+}
+
+/**
+ * The events of a full read that are new since `mark` and due: stamped up to `floor` (a time up
+ * to which every event was visible to the read), in time order, with the mark after emitting
+ * them. `deferred`: some new events are more recent than `floor`, left for the next poll.
+ */
+export function dueEvents<T>(
+	rows: T[],
+	time: (row: T) => string | undefined,
+	id: (row: T) => string,
+	mark: Mark | undefined,
+	floor: string,
+): { due: T[]; mark: Mark; deferred: boolean } {
+	const candidates = selectNew(rows, time, id, mark);
+	const due = sortByTime(
+		candidates.filter((row) => compareTime(time(row)!, floor) <= 0),
+		(row) => time(row)!,
+	);
+	return { due, mark: advanceMark(mark, eventsOf(due, time, id), floor), deferred: due.length < candidates.length };
 }
