@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
-import { locatorValue, triggerOptionProperties, triggerOptions } from '../shared/trigger';
+import { locatorValue, triggerOptions, triggerOptionsProperty } from '../shared/trigger';
 import { tableLocator, viewLocator } from './actions/common';
 import { authenticationProperty, clayCredentials } from './auth';
 import { listSearch, loadOptions } from './methods';
@@ -57,14 +57,7 @@ export class ClayTrigger implements INodeType {
 				description:
 					'The enrichment columns whose cells must all have finished. Leave empty for every enrichment column. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: triggerOptionProperties('records'),
-			},
+			triggerOptionsProperty('records'),
 		],
 	};
 

@@ -27,7 +27,7 @@ import { chunk } from '../shared/batch';
 import { runTrigger } from '../shared/trigger';
 import type { PollResult, TriggerSpec } from '../shared/trigger';
 import { advanceMark, compareTime, dueEvents, eventsOf, latestTime, maxTime, safeTime, sortByTime, startMark } from '../shared/watermark';
-import type { Mark } from '../shared/watermark';
+import type { Mark, SummaryReadState } from '../shared/watermark';
 import { api, cellStatus, clayService, isFinished, pollApi } from './api';
 import type { ClayRecord } from './api';
 import { ENRICHMENT_TYPES, Schemas } from './schema';
@@ -61,17 +61,11 @@ interface AddedState {
 	mark: Mark;
 }
 
-interface EnrichedState {
+/** `signature`: the run summary of the chosen fields at the last read of the records. */
+interface EnrichedState extends SummaryReadState {
 	viewId: string;
 	/** The chosen fields' ids (empty: every enrichment field), resolved when the records were last read. */
 	fields: string[];
-	mark: Mark;
-	/** The run summary of the chosen fields at the last read of the records. */
-	signature: string;
-	/** The last read left records finished too recently for the watermark: read again next time. */
-	deferred: boolean;
-	/** The latest time the table's data showed (a lower bound of the server's clock). */
-	seen: string;
 }
 
 const created = (record: ClayRecord): string => String(record.createdAt ?? '');

@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
-import { locatorValue, triggerOptionProperties, triggerOptions } from '../shared/trigger';
+import { locatorValue, triggerOptions, triggerOptionsProperty } from '../shared/trigger';
 import { tableLocator } from './actions/common';
 import { listSearch, loadOptions } from './methods';
 import { pollExtruct } from './trigger';
@@ -47,26 +47,18 @@ export class ExtructTrigger implements INodeType {
 				description:
 					'The columns whose cells must all be done or failed. Leave empty for every enrichment column. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: [
-					...triggerOptionProperties('rows'),
-					{
-						displayName: 'Recheck Every (Minutes)',
-						name: 'recheckMinutes',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 60,
-						displayOptions: { show: { '/event': ['rowEnriched'] } },
-						description:
-							"Read the whole table at least this often even when its status looks unchanged: catches a re-run that started and finished between two polls without changing the table's cell counters. 0: never.",
-					},
-				],
-			},
+			triggerOptionsProperty('rows', [
+				{
+					displayName: 'Recheck Every (Minutes)',
+					name: 'recheckMinutes',
+					type: 'number',
+					typeOptions: { minValue: 0 },
+					default: 60,
+					displayOptions: { show: { '/event': ['rowEnriched'] } },
+					description:
+						"Read the whole table at least this often even when its status looks unchanged: catches a re-run that started and finished between two polls without changing the table's cell counters. 0: never.",
+				},
+			]),
 		],
 	};
 

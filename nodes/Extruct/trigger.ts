@@ -23,7 +23,7 @@ import type { AddedState } from '../shared/paging';
 import { runTrigger } from '../shared/trigger';
 import type { PollResult, TriggerSpec } from '../shared/trigger';
 import { dueEvents, eventsOf, latestTime, maxTime, safeTime, sortByTime, startMark } from '../shared/watermark';
-import type { Mark } from '../shared/watermark';
+import type { SummaryReadState } from '../shared/watermark';
 import { api, extruct, INPUT_KINDS, pollApi, rowOutput, TERMINAL } from './api';
 import type { Row, Table } from './api';
 
@@ -44,14 +44,8 @@ export interface ExtructTriggerSettings {
 	now(): number;
 }
 
-interface EnrichedState {
-	mark: Mark;
-	/** The table's status and newest row at the last read of the table. */
-	signature: string;
-	/** The last read left rows enriched too recently for the watermark: read again next time. */
-	deferred: boolean;
-	/** The latest time the table's data showed (a lower bound of the server's clock). */
-	seen: string;
+/** `signature`: the table's status and newest row at the last read of the table. */
+interface EnrichedState extends SummaryReadState {
 	/** When the table was last read in full (the trigger's clock, ms). */
 	checkedAt: number;
 }
@@ -118,12 +112,10 @@ export async function pollExtruct(ctx: IPollFunctions, settings: ExtructTriggerS
 	return settings.event === 'rowAdded' ? await runTrigger(ctx, rowAdded(ctx, settings)) : await runTrigger(ctx, rowEnriched(ctx, settings));
 }
 
-function rowAdded(ctx: IPollFunctions, settings: ExtructTriggerSettings): TriggerSpec<AddedState> {
-	const { tableId, includeExisting } = settings;
-	const trigger = { service: extruct, includeExisting, key: `extruct|rowAdded|${tableId}`, event: 'rowAdded' };
-	const noSample = `The Extruct table ${tableId} has no rows yet: add a row, then fetch again`;
+function rowAdded(ctx: IPollFunctions, { tableId, includeExisting, simplify }: ExtructTriggerSettings): TriggerSpec<AddedState> {
 	const count = async () => rowCount((await pollApi.getTable(ctx, tableId)).table);
-	return appendedRows({ ...trigger, noSample }, { count, read: reader(ctx, tableId), id, created, pageSize: PAGE }, (row) => rowOutput(row, settings.simplify));
+	const list = { count, read: reader(ctx, tableId), id, created, pageSize: PAGE };
+	return appendedRows({ service: extruct, includeExisting, key: `extruct|rowAdded|${tableId}`, tableId }, list, (row) => rowOutput(row, simplify));
 }
 
 function rowEnriched(ctx: IPollFunctions, settings: ExtructTriggerSettings): TriggerSpec<EnrichedState> {

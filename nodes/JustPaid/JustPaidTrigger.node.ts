@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
-import { locatorValue, triggerOptionProperties, triggerOptions } from '../shared/trigger';
+import { locatorValue, triggerOptions, triggerOptionsProperty } from '../shared/trigger';
 import { tableLocator } from './actions/common';
 import { listSearch } from './methods';
 import { pollJustPaid } from './trigger';
@@ -38,14 +38,7 @@ export class JustPaidTrigger implements INodeType {
 					},
 				],
 			},
-			{
-				displayName: 'Options',
-				name: 'options',
-				type: 'collection',
-				placeholder: 'Add Option',
-				default: {},
-				options: triggerOptionProperties('rows'),
-			},
+			triggerOptionsProperty('rows'),
 		],
 	};
 

@@ -24,7 +24,7 @@ import type { AddedState } from '../shared/paging';
 import { runTrigger } from '../shared/trigger';
 import type { PollResult, TriggerSpec } from '../shared/trigger';
 import { compareTime, dueEvents, eventsOf, latestTime, maxTime, safeTime, sortByTime, startMark } from '../shared/watermark';
-import type { Mark } from '../shared/watermark';
+import type { FullReadState } from '../shared/watermark';
 import { api, justPaid, PAGE_SIZE, pollApi, rowOutput } from './api';
 import type { Row, Table } from './api';
 
@@ -36,12 +36,6 @@ export interface JustPaidTriggerSettings {
 	event: 'rowAdded' | 'rowUpdated';
 	includeExisting: boolean;
 	simplify: boolean;
-}
-
-interface UpdatedState {
-	mark: Mark;
-	/** The latest time the table's data showed (a lower bound of the server's clock). */
-	seen: string;
 }
 
 const created = (row: Row): string => String(row.createdAt ?? '');
@@ -72,17 +66,14 @@ export async function pollJustPaid(ctx: IPollFunctions, settings: JustPaidTrigge
 	return settings.event === 'rowAdded' ? await runTrigger(ctx, rowAdded(ctx, settings)) : await runTrigger(ctx, rowUpdated(ctx, settings));
 }
 
-function rowAdded(ctx: IPollFunctions, settings: JustPaidTriggerSettings): TriggerSpec<AddedState> {
-	const { tableId, includeExisting } = settings;
-	const trigger = { service: justPaid, includeExisting, key: `justpaid|rowAdded|${tableId}`, event: 'rowAdded' };
-	const noSample = `The JustPaid table ${tableId} has no rows yet: add a row, then fetch again`;
+function rowAdded(ctx: IPollFunctions, { tableId, includeExisting, simplify }: JustPaidTriggerSettings): TriggerSpec<AddedState> {
 	const count = async () => rowCount((await pollApi.getTable(ctx, tableId)).table);
 	// rows with a position are listed before every row the API creates
 	const list = { count, read: reader(ctx, tableId), id, created, pageSize: PAGE_SIZE, ignore: positioned };
-	return appendedRows({ ...trigger, noSample }, list, (row) => rowOutput(row, settings.simplify));
+	return appendedRows({ service: justPaid, includeExisting, key: `justpaid|rowAdded|${tableId}`, tableId }, list, (row) => rowOutput(row, simplify));
 }
 
-function rowUpdated(ctx: IPollFunctions, settings: JustPaidTriggerSettings): TriggerSpec<UpdatedState> {
+function rowUpdated(ctx: IPollFunctions, settings: JustPaidTriggerSettings): TriggerSpec<FullReadState> {
 	const { tableId } = settings;
 	const read = reader(ctx, tableId);
 	const output = (row: Row): IDataObject => rowOutput(row, settings.simplify);
@@ -99,7 +90,7 @@ function rowUpdated(ctx: IPollFunctions, settings: JustPaidTriggerSettings): Tri
 			const rows = await readBackward({ total: rowCount(table), read, id, pageSize: PAGE_SIZE });
 			return { mark: startMark(floor, eventsOf(rows, updatedAt, id)), seen: latestTime(rows, latestIn) };
 		},
-		async poll(state): Promise<PollResult<UpdatedState>> {
+		async poll(state): Promise<PollResult<FullReadState>> {
 			const { table, serverTime } = await pollApi.getTable(ctx, tableId);
 			// Every update up to `floor` is surely visible to the read that starts now.
 			const floor = maxTime(safeTime(serverTime, state?.seen), state?.mark.at);

@@ -81,12 +81,21 @@ export interface AddedState {
  * A "row added" trigger over an appended list. Idle: the count and one short page at the end
  * of the list (the rows at the mark, and one more).
  */
-export function appendedRows<T>(trigger: TriggerBase, list: AppendedList<T>, output: (row: T) => IDataObject): TriggerSpec<AddedState> {
+export function appendedRows<T>(
+	trigger: Pick<TriggerBase, 'service' | 'includeExisting' | 'key'> & { tableId: string },
+	list: AppendedList<T>,
+	output: (row: T) => IDataObject,
+): TriggerSpec<AddedState> {
 	const { read, id, created, pageSize } = list;
 	const ignore = list.ignore ?? (() => false);
 	const entries = (rows: T[]) => rows.map((row) => ({ key: created(row), id: id(row) }));
+	const { service, includeExisting, key, tableId } = trigger;
 	return {
-		...trigger,
+		service,
+		includeExisting,
+		key,
+		event: 'rowAdded',
+		noSample: `The ${service.displayName} table ${tableId} has no rows yet: add a row, then fetch again`,
 		async start() {
 			const total = await list.count();
 			const last = total ? (await read(total - 1, 1)).at(-1) : undefined;

@@ -104,8 +104,12 @@ export function triggerOptions(ctx: IPollFunctions): { includeExisting: boolean;
 	return { includeExisting: options.includeExisting === true, simplify: options.simplify !== false };
 }
 
-/** The parameters every trigger offers in its Options. */
-export function triggerOptionProperties(rows: string): INodeProperties[] {
+/** The trigger's Options: the ones every trigger offers (see `triggerOptions`), then `more`. */
+export function triggerOptionsProperty(rows: string, more: INodeProperties[] = []): INodeProperties {
+	return { displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options: [...triggerOptionProperties(rows), ...more] };
+}
+
+function triggerOptionProperties(rows: string): INodeProperties[] {
 	return [
 		{
 			displayName: 'Include Existing Rows',

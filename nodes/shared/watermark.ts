@@ -155,6 +155,21 @@ export function advanceMark(mark: Mark | undefined, emitted: Array<{ key: string
 	return next;
 }
 
+/** The state of a trigger that reads the whole table to find its events. */
+export interface FullReadState {
+	mark: Mark;
+	/** The latest time the table's data showed (a lower bound of the server's clock). */
+	seen: string;
+}
+
+/** The state of a trigger that reads the whole table only when a cheap summary of it changed. */
+export interface SummaryReadState extends FullReadState {
+	/** The summary at the last full read. */
+	signature: string;
+	/** The last read left events too recent for the watermark: read again next time. */
+	deferred: boolean;
+}
+
 /** The rows' events as watermark entries, for `startMark` and `advanceMark`; a row without an event (`undefined`) is left out. */
 export function eventsOf<T>(rows: T[], time: (row: T) => string | undefined, id: (row: T) => string): Array<{ key: string; id: string }> {
 	return rows.flatMap((row) => {
