@@ -38,6 +38,25 @@ async function statusOf(url: string, init?: RequestInit): Promise<number | 'drop
 }
 
 describe('sandbox framework', () => {
+	it('stamps every answer with the clock of the moment it is sent, also after a long turn of the event loop', async () => {
+		const setup = (server: SandboxServer) => {
+			server.route('GET', '/now', () => json(200, {}));
+			// a turn of the event loop that outlasts a second: Node's own Date header, cached per
+			// second and reset by a timer that cannot run meanwhile, would be a second behind
+			server.route('GET', '/slow', () => {
+				const until = Date.now() + 1100;
+				while (Date.now() < until);
+				return json(200, { sentAfter: Math.floor(Date.now() / 1000) * 1000 });
+			});
+		};
+		await withServer(1, setup, async (server) => {
+			await (await fetch(`${server.url}/now`)).text();
+			const res = await fetch(`${server.url}/slow`);
+			const { sentAfter } = (await res.json()) as { sentAfter: number };
+			expect(Date.parse(res.headers.get('date') ?? '')).toBeGreaterThanOrEqual(sentAfter);
+		});
+	});
+
 	it('routes by method and pattern, and logs each request with its route', async () => {
 		await withServer(1, echoRoutes, async (server) => {
 			const res = await fetch(`${server.url}/items/a%20b?q=1`);
