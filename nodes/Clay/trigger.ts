@@ -26,7 +26,7 @@ import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workfl
 import { chunk } from '../shared/batch';
 import { runTrigger } from '../shared/trigger';
 import type { PollResult, TriggerSpec } from '../shared/trigger';
-import { advanceMark, compareTime, dueEvents, eventsOf, latestTime, maxTime, safeTime, sortByTime, startMark } from '../shared/watermark';
+import { advanceMark, compareTime, fullReadPoll, fullReadStart, maxTime, sortByTime } from '../shared/watermark';
 import type { Mark, SummaryReadState } from '../shared/watermark';
 import { api, cellStatus, clayService, isFinished, pollApi } from './api';
 import type { ClayRecord } from './api';
@@ -249,35 +249,30 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 			const fields = fieldsOf(await schema());
 			const chosen = settings.fields.length ? fields : [];
 			const { signature, busy, serverTime } = await summary(chosen);
-			const floor = safeTime(serverTime, '');
-			const key = finishedAt(fields);
 			const viewId = await view();
 			// the records enriched by now are not replayed, also those stamped after the (lagging) watermark
 			const records = await everyRecord(viewId);
-			const present = eventsOf(records, key, idOf);
-			return { viewId, fields: chosen, mark: startMark(floor, present), signature, deferred: busy, seen: latestTime(records, latestIn) };
+			const start = fullReadStart({ rows: records, event: finishedAt(fields), id: idOf, latestIn }, serverTime);
+			return { viewId, fields: chosen, ...start, signature, deferred: busy };
 		},
 		async poll(state): Promise<PollResult<EnrichedState>> {
 			// names given by expression were resolved to ids when the records were last read
 			const { known, signature, busy, serverTime } = await summary(state?.fields ?? settings.fields);
 			if (state && known && !busy && !state.deferred && state.signature === signature) return { rows: [], state };
-			// Every result up to `floor` is surely visible to the read that starts now.
-			const floor = maxTime(safeTime(serverTime, state?.seen), state?.mark.at);
 			const fields = fieldsOf(await schema());
 			const chosen = settings.fields.length ? fields : [];
 			const viewId = await view(state?.viewId);
 			const records = await everyRecord(viewId);
-			const { due, mark, deferred } = dueEvents(records, finishedAt(fields), idOf, state?.mark, floor);
+			const next = fullReadPoll({ rows: records, event: finishedAt(fields), id: idOf, latestIn }, serverTime, state);
 			return {
-				rows: await output(due),
+				rows: await output(next.due),
 				state: {
 					viewId,
 					fields: chosen,
-					mark,
+					...next.state,
 					// a summary of other fields (names resolved only now) would not match the next one
 					signature: JSON.stringify(chosen) === JSON.stringify(state?.fields ?? settings.fields) ? signature : '',
-					deferred: busy || deferred,
-					seen: latestTime(records, latestIn, state?.seen),
+					deferred: busy || next.deferred,
 				},
 			};
 		},

@@ -22,7 +22,7 @@ import { appendedRows, readBackward } from '../shared/paging';
 import type { AddedState } from '../shared/paging';
 import { runTrigger } from '../shared/trigger';
 import type { PollResult, TriggerSpec } from '../shared/trigger';
-import { dueEvents, eventsOf, latestTime, maxTime, safeTime, sortByTime, startMark } from '../shared/watermark';
+import { fullReadPoll, fullReadStart, maxTime, sortByTime } from '../shared/watermark';
 import type { SummaryReadState } from '../shared/watermark';
 import { api, extruct, INPUT_KINDS, pollApi, rowOutput, TERMINAL } from './api';
 import type { Row, Table } from './api';
@@ -150,11 +150,10 @@ function rowEnriched(ctx: IPollFunctions, settings: ExtructTriggerSettings): Tri
 		noSample: `No row of the Extruct table ${tableId} has finished enriching among its newest ${PAGE * SAMPLE_PAGES} rows: run enrichment, then fetch again`,
 		async start() {
 			const { total, keys, signature, busy, serverTime } = await readTableStatus();
-			const floor = safeTime(serverTime, '');
 			// the rows enriched by now are not replayed, also those stamped after the (lagging) watermark
 			const rows = await readBackward({ total, read, id, pageSize: PAGE });
-			const present = eventsOf(rows, (row) => enrichedAt(row, keys), id);
-			return { mark: startMark(floor, present), signature, deferred: busy, seen: latestTime(rows, latestIn), checkedAt: settings.now() };
+			const start = fullReadStart({ rows, event: (row) => enrichedAt(row, keys), id, latestIn }, serverTime);
+			return { ...start, signature, deferred: busy, checkedAt: settings.now() };
 		},
 		async poll(state): Promise<PollResult<EnrichedState>> {
 			const { total, keys, signature, busy, serverTime } = await readTableStatus();
@@ -162,13 +161,11 @@ function rowEnriched(ctx: IPollFunctions, settings: ExtructTriggerSettings): Tri
 			if (state && !busy && !state.deferred && !recheckDue && state.signature === signature) {
 				return { rows: [], state };
 			}
-			// Every event up to `floor` is surely visible to the read that starts now.
-			const floor = maxTime(safeTime(serverTime, state?.seen), state?.mark.at);
 			const rows = await readBackward({ total, read, id, pageSize: PAGE });
-			const { due, mark, deferred } = dueEvents(rows, (row) => enrichedAt(row, keys), id, state?.mark, floor);
+			const next = fullReadPoll({ rows, event: (row) => enrichedAt(row, keys), id, latestIn }, serverTime, state);
 			return {
-				rows: due.map(output),
-				state: { mark, signature, deferred: busy || deferred, seen: latestTime(rows, latestIn, state?.seen), checkedAt: settings.now() },
+				rows: next.due.map(output),
+				state: { ...next.state, signature, deferred: busy || next.deferred, checkedAt: settings.now() },
 			};
 		},
 		async sample() {

@@ -23,7 +23,7 @@ import { appendedRows, readBackward } from '../shared/paging';
 import type { AddedState } from '../shared/paging';
 import { runTrigger } from '../shared/trigger';
 import type { PollResult, TriggerSpec } from '../shared/trigger';
-import { compareTime, dueEvents, eventsOf, latestTime, maxTime, safeTime, sortByTime, startMark } from '../shared/watermark';
+import { compareTime, fullReadPoll, fullReadStart, maxTime, sortByTime } from '../shared/watermark';
 import type { FullReadState } from '../shared/watermark';
 import { api, justPaid, PAGE_SIZE, pollApi, rowOutput } from './api';
 import type { Row, Table } from './api';
@@ -85,18 +85,15 @@ function rowUpdated(ctx: IPollFunctions, settings: JustPaidTriggerSettings): Tri
 		noSample: `No row among the newest ${PAGE_SIZE * SAMPLE_PAGES} rows of the JustPaid table ${tableId} was updated after it was created: update a row, then fetch again`,
 		async start() {
 			const { table, serverTime } = await pollApi.getTable(ctx, tableId);
-			const floor = safeTime(serverTime, '');
 			// the rows updated by now are not replayed, also those stamped after the (lagging) watermark
 			const rows = await readBackward({ total: rowCount(table), read, id, pageSize: PAGE_SIZE });
-			return { mark: startMark(floor, eventsOf(rows, updatedAt, id)), seen: latestTime(rows, latestIn) };
+			return fullReadStart({ rows, event: updatedAt, id, latestIn }, serverTime);
 		},
 		async poll(state): Promise<PollResult<FullReadState>> {
 			const { table, serverTime } = await pollApi.getTable(ctx, tableId);
-			// Every update up to `floor` is surely visible to the read that starts now.
-			const floor = maxTime(safeTime(serverTime, state?.seen), state?.mark.at);
 			const rows = await readBackward({ total: rowCount(table), read, id, pageSize: PAGE_SIZE });
-			const { due, mark } = dueEvents(rows, updatedAt, id, state?.mark, floor);
-			return { rows: due.map(output), state: { mark, seen: latestTime(rows, latestIn, state?.seen) } };
+			const next = fullReadPoll({ rows, event: updatedAt, id, latestIn }, serverTime, state);
+			return { rows: next.due.map(output), state: next.state };
 		},
 		async sample() {
 			const total = rowCount((await pollApi.getTable(ctx, tableId)).table);

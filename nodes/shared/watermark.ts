@@ -197,3 +197,36 @@ export function dueEvents<T>(
 	);
 	return { due, mark: advanceMark(mark, eventsOf(due, time, id), floor), deferred: due.length < candidates.length };
 }
+
+/** One full read of a table, as the trigger sees it: its rows, and when each row's event happened. */
+export interface FullRead<T> {
+	rows: T[];
+	/** The time of the row's event, or undefined for a row without one (not enriched, never updated). */
+	event(row: T): string | undefined;
+	id(row: T): string;
+	/** The latest time the row shows (created, updated, a cell's change): what `seen` is made of. */
+	latestIn(row: T): string;
+}
+
+/**
+ * The state of a full-read trigger at activation: every event the read found counts as already
+ * there. `serverTime` is the service's Date header on a request sent before the read.
+ */
+export function fullReadStart<T>(read: FullRead<T>, serverTime: string | undefined): FullReadState {
+	return { mark: startMark(safeTime(serverTime, ''), eventsOf(read.rows, read.event, read.id)), seen: latestTime(read.rows, read.latestIn) };
+}
+
+/**
+ * A full read after `state`: the events now due, in time order, and the state after emitting them.
+ * `serverTime` is the service's Date header on a request sent before the read, so every event up
+ * to it (less the clock margin) was visible to the read.
+ */
+export function fullReadPoll<T>(
+	read: FullRead<T>,
+	serverTime: string | undefined,
+	state: FullReadState | undefined,
+): { due: T[]; deferred: boolean; state: FullReadState } {
+	const floor = maxTime(safeTime(serverTime, state?.seen), state?.mark.at);
+	const { due, mark, deferred } = dueEvents(read.rows, read.event, read.id, state?.mark, floor);
+	return { due, deferred, state: { mark, seen: latestTime(read.rows, read.latestIn, state?.seen) } };
+}

@@ -1,5 +1,5 @@
 /** Watermarks on their own: time order, what is new since a mark, and the mark after emitting. */
-import { advanceMark, compareTime, dueEvents, MAX_MARK_IDS, safeTime, selectNew, sortByTime, startMark } from '../../nodes/shared/watermark';
+import { advanceMark, compareTime, dueEvents, fullReadPoll, fullReadStart, MAX_MARK_IDS, safeTime, selectNew, sortByTime, startMark } from '../../nodes/shared/watermark';
 import type { Mark } from '../../nodes/shared/watermark';
 
 interface Row {
@@ -106,5 +106,31 @@ describe('dueEvents', () => {
 		expect(mark.at).toBe('2026-01-01T00:00:05Z');
 		// the deferred row comes with the next poll
 		expect(ids(dueEvents(rows, key, id, mark, '2026-01-01T00:00:10Z').due)).toEqual(['late']);
+	});
+});
+
+describe('fullReadStart and fullReadPoll', () => {
+	const latestIn = (row: Row) => row.at ?? '';
+	const read = (rows: Row[]) => ({ rows, event: key, id, latestIn });
+	const date = (iso: string) => new Date(iso).toUTCString();
+
+	it('activation counts what the read found; a later poll emits only events after it, once, when the server clock has passed them', () => {
+		const first = fullReadStart(read([{ id: 'old', at: '2026-01-01T00:00:02Z' }, { id: 'running' }]), date('2026-01-01T00:00:05Z'));
+		expect(first.mark.at).toBe('2026-01-01T00:00:04.000Z');
+		expect(first.seen).toBe('2026-01-01T00:00:02Z');
+
+		const rows: Row[] = [
+			{ id: 'old', at: '2026-01-01T00:00:02Z' },
+			{ id: 'running', at: '2026-01-01T00:00:06Z' },
+		];
+		// the server's clock (less the margin) has not passed the new event yet: deferred
+		const early = fullReadPoll(read(rows), date('2026-01-01T00:00:06Z'), first);
+		expect(ids(early.due)).toEqual([]);
+		expect(early.deferred).toBe(true);
+		expect(early.state.seen).toBe('2026-01-01T00:00:06Z');
+		// the event the data showed counts as seen: the next poll emits it even with a lagging clock
+		const next = fullReadPoll(read(rows), date('2026-01-01T00:00:05Z'), early.state);
+		expect(ids(next.due)).toEqual(['running']);
+		expect(ids(fullReadPoll(read(rows), date('2026-01-01T00:00:30Z'), next.state).due)).toEqual([]);
 	});
 });
