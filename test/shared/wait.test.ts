@@ -26,9 +26,10 @@ describe('waitUntil', () => {
 	});
 
 	it('checks at once without pauseFirst, and after the first pause with it', async () => {
+		// an interval far longer than any delay of a loaded machine: a first check under half of it came without a pause
 		const first = counting(1);
-		await waitUntil({ timeoutMs: 1000, firstIntervalMs: 40 }, first.check, () => new Error('timed out'));
-		expect(first.calls[0]).toBeLessThan(30);
+		await waitUntil({ timeoutMs: 20_000, firstIntervalMs: 10_000 }, first.check, () => new Error('timed out'));
+		expect(first.calls[0]).toBeLessThan(5000);
 		const paused = counting(1);
 		await waitUntil({ timeoutMs: 1000, firstIntervalMs: 40 }, paused.check, () => new Error('timed out'), { pauseFirst: true });
 		expect(paused.calls[0]).toBeGreaterThanOrEqual(39);
@@ -36,15 +37,16 @@ describe('waitUntil', () => {
 
 	it("pauses as long as a check's pauseMs asks instead of the interval", async () => {
 		const { calls, check } = counting(3, 5);
-		await waitUntil({ timeoutMs: 5000, firstIntervalMs: 1000 }, check, () => new Error('timed out'));
-		expect(calls[2]).toBeLessThan(500);
+		await waitUntil({ timeoutMs: 100_000, firstIntervalMs: 20_000 }, check, () => new Error('timed out'));
+		expect(calls[2]).toBeLessThan(10_000);
 	});
 
 	it('throws what timedOut builds once the time is up, never pausing past it', async () => {
 		const { calls, check } = counting(Infinity);
 		const started = Date.now();
-		await expect(waitUntil({ timeoutMs: 60, firstIntervalMs: 25 }, check, () => new Error('still running'))).rejects.toThrow('still running');
-		expect(Date.now() - started).toBeLessThan(500);
+		// the pause is cut at the time-out, with one last check there, instead of lasting its 10 s
+		await expect(waitUntil({ timeoutMs: 60, firstIntervalMs: 10_000 }, check, () => new Error('still running'))).rejects.toThrow('still running');
+		expect(Date.now() - started).toBeLessThan(5000);
 		expect(calls.length).toBeGreaterThanOrEqual(2);
 	});
 
