@@ -4,9 +4,11 @@ import { z } from 'zod';
 
 import { batchOptions as sharedBatchOptions, tableLocator as sharedTableLocator } from '../../shared/properties';
 import { jsonParameter, parseWith, toList } from '../../shared/validate';
+import { waitOptions } from '../../shared/wait';
+import type { ColumnConfig } from '../api';
+import { metadataOption } from '../rowValues';
 
 export { limitOption, readLimit, returnAllOption, tableId } from '../../shared/properties';
-import type { ColumnConfig } from '../api';
 
 export const tableLocator = sharedTableLocator({
 	description: 'The Extruct table to work on',
@@ -29,8 +31,43 @@ export const simplifyOption: INodeProperties = {
 
 export const batchOptions = sharedBatchOptions('rows', 'Extruct');
 
+/** Parameters Row → Add and Row → Update share after their own. */
+export function writeOptions(runName: string, runDescription: string): INodeProperties[] {
+	return [
+		{ displayName: runName, name: 'run', type: 'boolean', default: false, description: runDescription },
+		{
+			displayName: 'Wait for Completion',
+			name: 'wait',
+			type: 'boolean',
+			default: false,
+			displayOptions: { show: { run: [true] } },
+			description: 'Whether to wait until the rows are enriched and output them with their enriched values',
+		},
+		simplifyOption,
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: [...batchOptions, metadataOption, ...waitOptions('Extruct')],
+		},
+	];
+}
+
 // ---------------------------------------------------------------------------------------
 // Columns: one editor for Table → Create, Column → Add and Column → Update.
+
+export const columnSelector: INodeProperties = {
+	displayName: 'Column Name or ID',
+	name: 'columnId',
+	type: 'options',
+	typeOptions: { loadOptionsMethod: 'getColumns', loadOptionsDependsOn: ['table.value'] },
+	default: '',
+	required: true,
+	description:
+		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+};
 
 export const COLUMN_KINDS = [
 	['Input', 'input', 'A value you provide, e.g. the company website'],

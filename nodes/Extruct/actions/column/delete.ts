@@ -3,8 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
-import { tableId, tableLocator } from '../common';
-import { columnSelector } from './update';
+import { columnSelector, tableId, tableLocator } from '../common';
 
 export const description: INodeProperties[] = [tableLocator, columnSelector];
 

@@ -4,18 +4,7 @@ import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { withId } from '../../../shared/shape';
 import { api } from '../../api';
-import { columnEditor, readColumns, tableId, tableLocator } from '../common';
-
-export const columnSelector: INodeProperties = {
-	displayName: 'Column Name or ID',
-	name: 'columnId',
-	type: 'options',
-	typeOptions: { loadOptionsMethod: 'getColumns', loadOptionsDependsOn: ['table.value'] },
-	default: '',
-	required: true,
-	description:
-		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-};
+import { columnEditor, columnSelector, readColumns, tableId, tableLocator } from '../common';
 
 export const description: INodeProperties[] = [
 	tableLocator,

@@ -9,7 +9,7 @@ import { api, fastApiIssues, rowOutput } from '../../api';
 import type { Run } from '../../api';
 import { simplifyOption, tableId, tableLocator } from '../common';
 import { waitOptions, waitTiming } from '../../../shared/wait';
-import { waitForCells } from './wait';
+import { waitForCells } from '../../enrichmentWait';
 
 export const description: INodeProperties[] = [
 	tableLocator,

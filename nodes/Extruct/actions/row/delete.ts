@@ -5,7 +5,7 @@ import type { ItemResult } from '../../../shared/execute';
 import { ServiceError } from '../../../shared/errors';
 import { api } from '../../api';
 import { batchOptions, tableId, tableLocator } from '../common';
-import { writeRowsByTable } from './bulk';
+import { writeRowsByTable } from '../../rowWrites';
 
 export const description: INodeProperties[] = [
 	tableLocator,

@@ -3,9 +3,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { prepareWithTable } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
-import { tableId, tableLocator } from '../common';
-import { writeAndOutput, writeOptions } from './bulk';
-import { columnKeys, mapsAutomatically, readMetadata, rowMapper, rowValues, rowValuesProperty } from './values';
+import { tableId, tableLocator, writeOptions } from '../common';
+import { writeAndOutput } from '../../rowWrites';
+import { columnKeys, mapsAutomatically, readMetadata, rowMapper, rowValues, rowValuesProperty } from '../../rowValues';
 
 export const description: INodeProperties[] = [
 	tableLocator,

@@ -2,10 +2,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { itemParameter } from '../../../shared/parameters';
-import { withJsonValues } from '../../../shared/tool';
-import { jsonParameter, parseWith } from '../../../shared/validate';
-import { api } from '../../api';
+import { itemParameter } from '../shared/parameters';
+import { withJsonValues } from '../shared/tool';
+import { jsonParameter, parseWith } from '../shared/validate';
+import { api } from './api';
 
 export const rowValuesProperty: INodeProperties = {
 	displayName: 'Columns',

@@ -5,11 +5,11 @@
 import { sleep } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { toNodeError } from '../../../shared/errors';
-import { nextInterval } from '../../../shared/wait';
-import type { WaitTiming } from '../../../shared/wait';
-import { allRows, api, INPUT_KINDS } from '../../api';
-import type { Row, Table, TableStatus } from '../../api';
+import { toNodeError } from '../shared/errors';
+import { nextInterval } from '../shared/wait';
+import type { WaitTiming } from '../shared/wait';
+import { allRows, api, INPUT_KINDS } from './api';
+import type { Row, Table, TableStatus } from './api';
 
 export interface WaitTarget {
 	tableId: string;

@@ -1,17 +1,15 @@
 /** Sending row writes in batches, grouped by table, with Extruct's 422 pinpointing the bad rows. */
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { writeByTable } from '../../../shared/batch';
-import type { TableWrite } from '../../../shared/batch';
-import { ServiceError } from '../../../shared/errors';
-import type { ItemResult } from '../../../shared/execute';
-import { formatPath } from '../../../shared/validate';
-import { allRows, fastApiIssues, rowOutput, simplifyRow } from '../../api';
-import type { Row } from '../../api';
-import { waitOptions, waitTiming } from '../../../shared/wait';
-import { waitForWrittenRows } from '../enrichment/wait';
-import { batchOptions, simplifyOption } from '../common';
-import { metadataOption } from './values';
+import { writeByTable } from '../shared/batch';
+import type { TableWrite } from '../shared/batch';
+import { ServiceError } from '../shared/errors';
+import type { ItemResult } from '../shared/execute';
+import { formatPath } from '../shared/validate';
+import { allRows, fastApiIssues, rowOutput, simplifyRow } from './api';
+import type { Row } from './api';
+import { waitTiming } from '../shared/wait';
+import { waitForWrittenRows } from './enrichmentWait';
 
 /**
  * Reads a rejected batch: Extruct's 422 lists `loc: ["body", "rows", k, ...]` for each bad
@@ -45,7 +43,7 @@ export type RowWrite<P> = TableWrite<P>;
  */
 export const WRITE_ID_KEY = 'n8n_write_id';
 
-export { writeIds } from '../../../shared/writeIds';
+export { writeIds } from '../shared/writeIds';
 
 /** Finds the rows of a table by the write id in their metadata: one pass over the table, 100 rows a request. */
 export async function findByWriteId(
@@ -106,30 +104,6 @@ export async function writeRowsByTable<P, R, T>(
 		const outcome = outcomes[i]!;
 		return outcome.ok ? output(outcome.value, write) : outcome.error;
 	});
-}
-
-/** Parameters Row → Add and Row → Update share after their own. */
-export function writeOptions(runName: string, runDescription: string): INodeProperties[] {
-	return [
-		{ displayName: runName, name: 'run', type: 'boolean', default: false, description: runDescription },
-		{
-			displayName: 'Wait for Completion',
-			name: 'wait',
-			type: 'boolean',
-			default: false,
-			displayOptions: { show: { run: [true] } },
-			description: 'Whether to wait until the rows are enriched and output them with their enriched values',
-		},
-		simplifyOption,
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			options: [...batchOptions, metadataOption, ...waitOptions('Extruct')],
-		},
-	];
 }
 
 /**
