@@ -2,12 +2,11 @@
  * Waiting for enrichment: Enrichment → Run and Row → Add (with "Run Enrichment After
  * Adding") both wait here until the cells they started are done or failed.
  */
-import { sleep } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
 import { toNodeError } from '../shared/errors';
-import { nextInterval } from '../shared/wait';
-import type { WaitTiming } from '../shared/wait';
+import { nextInterval, waitUntil } from '../shared/wait';
+import type { CheckResult, WaitTiming } from '../shared/wait';
 import { allRows, api, INPUT_KINDS } from './api';
 import type { Row, Table, TableStatus } from './api';
 
@@ -78,17 +77,17 @@ function estimateMs(status: TableStatus | undefined, previous: { at: number; fin
 /**
  * Waits until no targeted cell is requested or in progress. Each check is one request
  * for the table's status; the rows are read only once the table says it is idle. The
- * pauses between checks grow by half each time, and are spent in n8n's `sleep`; when the
- * status shows how fast cells finish, a pause is cut short to end about when the run should.
+ * pauses between checks are `waitUntil`'s; when the status shows how fast cells finish, a
+ * pause is cut short to end about when the run should.
  */
 export async function waitForCells(ctx: IExecuteFunctions, target: WaitTarget, timing: WaitTiming): Promise<Row[]> {
-	const started = Date.now();
+	// The pause `waitUntil` takes after this check, followed here so that an estimate never makes it longer.
 	let interval = timing.firstIntervalMs;
 	let idleChecks = 0;
 	let sawRunning = false;
 	let lastStatus: TableStatus | undefined;
 	let previous: { at: number; finished: number } | undefined;
-	for (;;) {
+	const check = async (): Promise<CheckResult<Row[]>> => {
 		const table = await api.getTable(ctx, target.tableId);
 		const checkedAt = Date.now();
 		const eta = estimateMs(table.status, previous, checkedAt);
@@ -100,19 +99,18 @@ export async function waitForCells(ctx: IExecuteFunctions, target: WaitTarget, t
 			const rows = await readRows(ctx, target.tableId, target.rowIds);
 			const keys = targetKeys(table, target.columnIds);
 			const pending = rows.some((row) => keys.some((key) => PENDING.has(row.data?.[key]?.status)));
-			if (!pending) return rows;
+			if (!pending) return { done: true, value: rows };
 		}
 		if (idle) idleChecks++;
-		const elapsed = Date.now() - started;
-		if (elapsed >= timing.timeoutMs) {
-			throw new Error(
-				`${target.what} on table ${target.tableId} did not finish within ${Math.round(timing.timeoutMs / 1000)} s: ${progress(lastStatus)}${target.requestedCells !== undefined ? ` (of ${target.requestedCells} requested cells)` : ''}. It goes on in Extruct: raise "Timeout", or read the rows later with Row → Get Many.`,
-			);
-		}
-		const pause = eta === undefined || idle ? interval : Math.min(interval, Math.max(MIN_ETA_PAUSE_MS, eta * 1.05));
-		await sleep(Math.min(pause, timing.timeoutMs - elapsed));
+		const pauseMs = eta === undefined || idle ? undefined : Math.min(interval, Math.max(MIN_ETA_PAUSE_MS, eta * 1.05));
 		interval = nextInterval(interval);
-	}
+		return { done: false, pauseMs };
+	};
+	const timedOut = () =>
+		new Error(
+			`${target.what} on table ${target.tableId} did not finish within ${Math.round(timing.timeoutMs / 1000)} s: ${progress(lastStatus)}${target.requestedCells !== undefined ? ` (of ${target.requestedCells} requested cells)` : ''}. It goes on in Extruct: raise "Timeout", or read the rows later with Row → Get Many.`,
+		);
+	return await waitUntil(timing, check, timedOut);
 }
 
 /**
