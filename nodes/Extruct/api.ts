@@ -178,15 +178,6 @@ export const extruct: ServiceDefinition = {
 
 const enc = encodeURIComponent;
 
-async function call<T>(
-	ctx: RequestContext,
-	method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
-	path: string,
-	extra: { qs?: IDataObject; arrayFormat?: 'repeat'; body?: unknown; idempotent?: boolean } = {},
-) {
-	return await apiRequest<T>(ctx, extruct, { method, path, ...extra });
-}
-
 export interface Page<T> {
 	items: T[];
 	total?: number;
@@ -203,54 +194,61 @@ function listOf<T>(body: unknown): T[] {
 }
 
 export const api = {
-	getUser: async (ctx: RequestContext) => (await call<IDataObject>(ctx, 'GET', '/user')).body,
+	getUser: async (ctx: RequestContext) => (await apiRequest<IDataObject>(ctx, extruct, { method: 'GET', path: '/user' })).body,
 
 	/** `tags` (an array) goes as a repeated parameter, as Extruct's docs say: `tags=a&tags=b` (a table with any of them). */
 	listTables: async (ctx: RequestContext, qs: IDataObject): Promise<Page<Table>> => {
-		const response = await call<unknown>(ctx, 'GET', '/tables', { qs, arrayFormat: 'repeat' });
+		const response = await apiRequest<unknown>(ctx, extruct, { method: 'GET', path: '/tables', qs, arrayFormat: 'repeat' });
 		const total = Number(response.headers['x-extruct-pagination-total']);
 		return { items: listOf<Table>(response.body), total: Number.isFinite(total) ? total : undefined };
 	},
-	getTable: async (ctx: RequestContext, tableId: string) => (await call<Table>(ctx, 'GET', `/tables/${enc(tableId)}`)).body,
-	createTable: async (ctx: RequestContext, body: IDataObject) => (await call<Table>(ctx, 'POST', '/tables', { body })).body,
+	getTable: async (ctx: RequestContext, tableId: string) => (await apiRequest<Table>(ctx, extruct, { method: 'GET', path: `/tables/${enc(tableId)}` })).body,
+	createTable: async (ctx: RequestContext, body: IDataObject) => (await apiRequest<Table>(ctx, extruct, { method: 'POST', path: '/tables', body })).body,
 	updateTable: async (ctx: RequestContext, tableId: string, body: IDataObject) =>
-		(await call<Table>(ctx, 'PATCH', `/tables/${enc(tableId)}`, { body })).body,
+		(await apiRequest<Table>(ctx, extruct, { method: 'PATCH', path: `/tables/${enc(tableId)}`, body })).body,
 	deleteTable: async (ctx: RequestContext, tableId: string) =>
-		(await call<IDataObject | undefined>(ctx, 'DELETE', `/tables/${enc(tableId)}`)).body,
+		(await apiRequest<IDataObject | undefined>(ctx, extruct, { method: 'DELETE', path: `/tables/${enc(tableId)}` })).body,
 	cloneTable: async (ctx: RequestContext, tableId: string, schemaOnly: boolean) =>
-		(await call<Table>(ctx, 'POST', `/tables/${enc(tableId)}/clone`, { qs: { schema_only: schemaOnly } })).body,
+		(await apiRequest<Table>(ctx, extruct, { method: 'POST', path: `/tables/${enc(tableId)}/clone`, qs: { schema_only: schemaOnly } })).body,
 
 	addColumns: async (ctx: RequestContext, tableId: string, columnConfigs: ColumnConfig[], insertAfter: boolean | string) =>
 		listOf<Column>(
-			(await call<unknown>(ctx, 'POST', `/tables/${enc(tableId)}/columns`, { body: { column_configs: columnConfigs, insert_after: insertAfter } })).body,
+			(
+				await apiRequest<unknown>(ctx, extruct, {
+					method: 'POST',
+					path: `/tables/${enc(tableId)}/columns`,
+					body: { column_configs: columnConfigs, insert_after: insertAfter },
+				})
+			).body,
 		),
 	updateColumn: async (ctx: RequestContext, tableId: string, columnId: string, config: ColumnConfig) =>
-		(await call<Column>(ctx, 'PATCH', `/tables/${enc(tableId)}/columns/${enc(columnId)}`, { body: config })).body,
+		(await apiRequest<Column>(ctx, extruct, { method: 'PATCH', path: `/tables/${enc(tableId)}/columns/${enc(columnId)}`, body: config })).body,
 	deleteColumn: async (ctx: RequestContext, tableId: string, columnId: string) =>
-		(await call<IDataObject | undefined>(ctx, 'DELETE', `/tables/${enc(tableId)}/columns/${enc(columnId)}`)).body,
+		(await apiRequest<IDataObject | undefined>(ctx, extruct, { method: 'DELETE', path: `/tables/${enc(tableId)}/columns/${enc(columnId)}` })).body,
 
 	/** One page of rows: `GET /tables/{id}/data`. */
 	getRowsPage: async (ctx: RequestContext, tableId: string, offset: number, limit: number) => {
-		const body = (await call<{ rows?: Row[] } & Partial<Table>>(ctx, 'GET', `/tables/${enc(tableId)}/data`, { qs: { offset, limit } })).body;
+		const path = `/tables/${enc(tableId)}/data`;
+		const body = (await apiRequest<{ rows?: Row[] } & Partial<Table>>(ctx, extruct, { method: 'GET', path, qs: { offset, limit } })).body;
 		return { rows: Array.isArray(body?.rows) ? body.rows : listOf<Row>(body), table: body };
 	},
 	getRow: async (ctx: RequestContext, tableId: string, rowId: string) =>
-		(await call<Row>(ctx, 'GET', `/tables/${enc(tableId)}/rows/${enc(rowId)}`)).body,
+		(await apiRequest<Row>(ctx, extruct, { method: 'GET', path: `/tables/${enc(tableId)}/rows/${enc(rowId)}` })).body,
 	addRows: async (ctx: RequestContext, tableId: string, rows: Array<{ data: IDataObject; metadata?: IDataObject }>, run: boolean) =>
-		listOf<Row>((await call<unknown>(ctx, 'POST', `/tables/${enc(tableId)}/rows`, { body: { rows, run }, idempotent: false })).body),
+		listOf<Row>((await apiRequest<unknown>(ctx, extruct, { method: 'POST', path: `/tables/${enc(tableId)}/rows`, body: { rows, run }, idempotent: false })).body),
 	updateRows: async (ctx: RequestContext, tableId: string, rows: Array<{ id: string; data: IDataObject; metadata?: IDataObject }>, run: boolean) =>
-		listOf<Row>((await call<unknown>(ctx, 'PATCH', `/tables/${enc(tableId)}/rows`, { body: { rows, run } })).body),
+		listOf<Row>((await apiRequest<unknown>(ctx, extruct, { method: 'PATCH', path: `/tables/${enc(tableId)}/rows`, body: { rows, run } })).body),
 	/**
 	 * The ids Extruct deleted. When the answer came to a retry after a lost one, the ids sent
 	 * count as deleted: the lost attempt deleted those the retry did not find.
 	 */
 	deleteRows: async (ctx: RequestContext, tableId: string, rowIds: string[]) => {
-		const response = await call<unknown>(ctx, 'DELETE', `/tables/${enc(tableId)}/rows`, { body: { rows: rowIds } });
+		const response = await apiRequest<unknown>(ctx, extruct, { method: 'DELETE', path: `/tables/${enc(tableId)}/rows`, body: { rows: rowIds } });
 		const deleted = listOf<string | { id: string }>(response.body).map((entry) => (typeof entry === 'string' ? entry : entry.id));
 		return response.afterLostAnswer ? [...new Set([...deleted, ...rowIds])] : deleted;
 	},
 	run: async (ctx: RequestContext, tableId: string, body: IDataObject) =>
-		(await call<Run>(ctx, 'POST', `/tables/${enc(tableId)}/run`, { body, idempotent: false })).body,
+		(await apiRequest<Run>(ctx, extruct, { method: 'POST', path: `/tables/${enc(tableId)}/run`, body, idempotent: false })).body,
 };
 
 /** Every row of a table, paging `/data` at the service's maximum of 100. */
@@ -301,7 +299,7 @@ export function rowOutput(row: Row, simplify: boolean): IDataObject {
 export const pollApi = {
 	/** `GET /tables/{id}` with the server's `Date` header (the trigger's time watermark). */
 	getTable: async (ctx: RequestContext, tableId: string): Promise<{ table: Table; serverTime?: string }> => {
-		const response = await call<Table>(ctx, 'GET', `/tables/${enc(tableId)}`);
+		const response = await apiRequest<Table>(ctx, extruct, { method: 'GET', path: `/tables/${enc(tableId)}` });
 		return { table: response.body, serverTime: response.headers.date };
 	},
 };

@@ -1,14 +1,16 @@
-/** Sending row writes in batches, grouped by table, with Extruct's 422 pinpointing the bad rows. */
+/**
+ * Row writes (Row → Add, Update, Delete) through the shared batched writer: how Extruct
+ * rejects rows within a batch, how lost adds are found again, and how the answers become output.
+ */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { writeByTable } from '../shared/batch';
-import type { TableWrite } from '../shared/batch';
+import type { Outcome, TableWrite } from '../shared/batch';
 import { ServiceError } from '../shared/errors';
 import type { ItemResult } from '../shared/execute';
 import { formatPath } from '../shared/validate';
+import { waitTiming } from '../shared/wait';
 import { allRows, fastApiIssues, rowOutput, simplifyRow } from './api';
 import type { Row } from './api';
-import { waitTiming } from '../shared/wait';
 import { waitForWrittenRows } from './enrichmentWait';
 
 /**
@@ -33,7 +35,15 @@ export function diagnoseRows(error: unknown): { bad: Map<number, string> } | und
 	return bad.size ? { bad } : undefined;
 }
 
-export type RowWrite<P> = TableWrite<P>;
+/** How Extruct's row endpoints reject rows of a batch, for `writeByTable`: which rows, and each one's error. */
+export const rowRejections = {
+	diagnose: diagnoseRows,
+	rowError: (message: string, _entry: unknown, cause: unknown): Error =>
+		new ServiceError(`Extruct rejected this row: ${message}`, {
+			status: cause instanceof ServiceError ? cause.status : undefined,
+			description: 'The other rows of its batch were stored.',
+		}),
+};
 
 /**
  * The metadata key of the write id Row → Add stores with every row. Adding rows is not
@@ -42,8 +52,6 @@ export type RowWrite<P> = TableWrite<P>;
  * sends only the others again — instead of failing them all or adding them twice.
  */
 export const WRITE_ID_KEY = 'n8n_write_id';
-
-export { writeIds } from '../shared/writeIds';
 
 /** Finds the rows of a table by the write id in their metadata: one pass over the table, 100 rows a request. */
 export async function findByWriteId(
@@ -70,35 +78,15 @@ export async function findByWriteId(
 	return found;
 }
 
-/** The row as output: without the node's own write id in its metadata. */
-function withoutWriteId(row: Row): Row {
-	if (!row.metadata || !(WRITE_ID_KEY in row.metadata)) return row;
-	const { [WRITE_ID_KEY]: _omitted, ...metadata } = row.metadata;
-	return { ...row, metadata };
-}
-
 /**
- * Runs `send` over the prepared writes, one batch stream per table, and returns one result
- * per item: `output` of what the service answered for it, or its error. `reconcile` (for
- * creates) finds out, after a lost answer, which rows the service stored.
+ * One result per item from the batched writer's outcomes: the item's preparation error, its
+ * write's error, or `output` of what Extruct answered for it.
  */
-export async function writeRowsByTable<P, R, T>(
-	ctx: IExecuteFunctions,
-	prepared: Array<RowWrite<P> | Error>,
-	send: (tableId: string, payloads: P[]) => Promise<R[]>,
-	output: (value: R, write: RowWrite<P>) => T | Error,
-	reconcile?: (tableId: string, payloads: P[]) => Promise<Array<R | undefined>>,
-): Promise<Array<T | Error>> {
-	const outcomes = await writeByTable(ctx, prepared, {
-		send,
-		reconcile,
-		diagnose: diagnoseRows,
-		rowError: (message: string, _entry: unknown, cause: unknown) =>
-			new ServiceError(`Extruct rejected this row: ${message}`, {
-				status: cause instanceof ServiceError ? cause.status : undefined,
-				description: 'The other rows of its batch were stored.',
-			}),
-	});
+export function writeResults<P, R, T>(
+	prepared: Array<TableWrite<P> | Error>,
+	outcomes: Array<Outcome<R> | undefined>,
+	output: (value: R, write: TableWrite<P>) => T | Error,
+): Array<T | Error> {
 	return prepared.map((write, i) => {
 		if (write instanceof Error) return write;
 		const outcome = outcomes[i]!;
@@ -106,60 +94,37 @@ export async function writeRowsByTable<P, R, T>(
 	});
 }
 
-/**
- * Writes rows (Row → Add / Update) and outputs them, enriched when the node runs
- * enrichment and waits for it.
- */
-export async function writeAndOutput<P>(
-	ctx: IExecuteFunctions,
-	prepared: Array<RowWrite<P> | Error>,
-	send: (tableId: string, payloads: P[], run: boolean) => Promise<Row[]>,
-	reconcile?: (tableId: string, payloads: P[]) => Promise<Array<Row | undefined>>,
-): Promise<ItemResult[]> {
+/** The row as output: without the node's own write id in its metadata. */
+function withoutWriteId(row: Row): Row {
+	if (!row.metadata || !(WRITE_ID_KEY in row.metadata)) return row;
+	const { [WRITE_ID_KEY]: _omitted, ...metadata } = row.metadata;
+	return { ...row, metadata };
+}
+
+/** The options of Row → Add / Update that shape the write and its output, read before anything is written. */
+export interface RowWriteSettings {
+	runEnrichment: boolean;
+	waitForEnrichment: boolean;
+	simplify: boolean;
+}
+
+export function rowWriteSettings(ctx: IExecuteFunctions): RowWriteSettings {
 	const simplify = ctx.getNodeParameter('simplify', 0, true) as boolean;
-	const run = ctx.getNodeParameter('run', 0, false) as boolean;
-	const wait = run && (ctx.getNodeParameter('wait', 0, false) as boolean);
-	const output = (row: Row) => (simplify ? simplifyRow(row, WRITE_ID_KEY) : rowOutput(withoutWriteId(row), false));
-	if (!wait) {
-		// A batch's rows are turned into output as soon as its answer is in, while the other
-		// batches are still on their way (instead of all of them after the last answer), and the
-		// answer's rows are not kept.
-		return await writeRowsByTable<P, Row | Output, IDataObject>(
-			ctx,
-			prepared,
-			async (tableId, payloads) => outputNow(await send(tableId, payloads, run), output),
-			(row) => (row instanceof Output ? row.json : output(row)),
-			reconcile,
-		);
-	}
-	const written = await writeRowsByTable(
-		ctx,
-		prepared,
-		async (tableId, payloads) => await send(tableId, payloads, run),
-		(row, write) => ({ tableId: write.tableId, row }),
-		reconcile,
-	);
+	const runEnrichment = ctx.getNodeParameter('run', 0, false) as boolean;
+	const waitForEnrichment = runEnrichment && (ctx.getNodeParameter('wait', 0, false) as boolean);
+	return { runEnrichment, waitForEnrichment, simplify };
+}
+
+/** The output of Row → Add / Update: the written rows, or the rows once enriched when the node waits for it. */
+export async function writtenRowsOutput<P>(
+	ctx: IExecuteFunctions,
+	prepared: Array<TableWrite<P> | Error>,
+	outcomes: Array<Outcome<Row> | undefined>,
+	settings: RowWriteSettings,
+): Promise<ItemResult[]> {
+	const output = (row: Row) => (settings.simplify ? simplifyRow(row, WRITE_ID_KEY) : rowOutput(withoutWriteId(row), false));
+	if (!settings.waitForEnrichment) return writeResults(prepared, outcomes, output);
+	const written = writeResults(prepared, outcomes, (row, write) => ({ tableId: write.tableId, row }));
 	const rows = await waitForWrittenRows(ctx, written, waitTiming(ctx, 0));
 	return rows.map((row) => (row instanceof Error ? row : output(row)));
-}
-
-/** A row's output, computed as its batch's answer came in. */
-class Output {
-	constructor(readonly json: IDataObject) {}
-}
-
-/**
- * The rows' output, computed now. Never fails: a row whose output cannot be computed (a
- * malformed answer) is kept as it is, its output computed again at the end, failing there as it
- * always did; an answer that is not a list is left to the batch's own check.
- */
-function outputNow(rows: Row[], output: (row: Row) => IDataObject): Array<Row | Output> {
-	if (!Array.isArray(rows)) return rows;
-	return rows.map((row) => {
-		try {
-			return new Output(output(row));
-		} catch {
-			return row;
-		}
-	});
 }

@@ -1,10 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { writeByTable } from '../../../shared/batch';
 import { prepareWithTable } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
+import { writeIds } from '../../../shared/writeIds';
 import { api } from '../../api';
 import { tableId, tableLocator, writeOptions } from '../common';
-import { findByWriteId, writeAndOutput, writeIds, WRITE_ID_KEY } from '../../rowWrites';
+import { findByWriteId, rowRejections, rowWriteSettings, writtenRowsOutput, WRITE_ID_KEY } from '../../rowWrites';
 import { columnKeys, mapsAutomatically, readMetadata, rowMapper, rowValues, rowValuesProperty } from '../../rowValues';
 
 export const description: INodeProperties[] = [
@@ -31,10 +33,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		finish: (i, table, { mapper, metadata }, keys) => ({ tableId: table, payload: { data: rowValues(mapper, items[i], i, keys), metadata } }),
 	});
 
-	return await writeAndOutput(
-		this,
-		prepared,
-		async (table, rows, run) => await api.addRows(this, table, rows, run),
-		async (table, rows) => await findByWriteId(this, table, rows),
-	);
+	const settings = rowWriteSettings(this);
+	const outcomes = await writeByTable(this, prepared, {
+		...rowRejections,
+		send: async (table, rows) => await api.addRows(this, table, rows, settings.runEnrichment),
+		reconcile: async (table, rows) => await findByWriteId(this, table, rows),
+	});
+	return await writtenRowsOutput(this, prepared, outcomes, settings);
 }

@@ -1,11 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { writeByTable } from '../../../shared/batch';
 import { prepareEach } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { ServiceError } from '../../../shared/errors';
 import { api } from '../../api';
 import { batchOptions, tableId, tableLocator } from '../common';
-import { writeRowsByTable } from '../../rowWrites';
+import { rowRejections, writeResults } from '../../rowWrites';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -34,19 +35,19 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (!id) throw new Error(`Item ${i}: "Row ID" is empty`);
 		return { tableId: table, payload: id };
 	});
-	return await writeRowsByTable(
-		this,
-		prepared,
-		async (table, ids) => {
+	const outcomes = await writeByTable(this, prepared, {
+		...rowRejections,
+		send: async (table, ids) => {
 			const deleted = new Set(await api.deleteRows(this, table, ids));
 			return ids.map((id) => deleted.has(id));
 		},
-		(deleted, write) =>
-			deleted
-				? { id: write.payload, deleted: true }
-				: new ServiceError(`Row ${write.payload} was not found in table ${write.tableId}`, {
-						status: 404,
-						description: 'Extruct did not list it among the deleted rows: it may have been deleted already.',
-					}),
+	});
+	return writeResults(prepared, outcomes, (deleted, write) =>
+		deleted
+			? { id: write.payload, deleted: true }
+			: new ServiceError(`Row ${write.payload} was not found in table ${write.tableId}`, {
+					status: 404,
+					description: 'Extruct did not list it among the deleted rows: it may have been deleted already.',
+				}),
 	);
 }

@@ -1,10 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { writeByTable } from '../../../shared/batch';
 import { prepareWithTable } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
 import { tableId, tableLocator, writeOptions } from '../common';
-import { writeAndOutput } from '../../rowWrites';
+import { rowRejections, rowWriteSettings, writtenRowsOutput } from '../../rowWrites';
 import { columnKeys, mapsAutomatically, readMetadata, rowMapper, rowValues, rowValuesProperty } from '../../rowValues';
 
 export const description: INodeProperties[] = [
@@ -37,5 +38,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		},
 	});
 
-	return await writeAndOutput(this, prepared, async (table, rows, run) => await api.updateRows(this, table, rows, run));
+	const settings = rowWriteSettings(this);
+	const outcomes = await writeByTable(this, prepared, {
+		...rowRejections,
+		send: async (table, rows) => await api.updateRows(this, table, rows, settings.runEnrichment),
+	});
+	return await writtenRowsOutput(this, prepared, outcomes, settings);
 }
