@@ -31,6 +31,17 @@ export const simplifyOption: INodeProperties = {
 
 export const batchOptions = sharedBatchOptions('rows', 'Extruct');
 
+/** The row an item stands for, by default the item's own `id` (as Row → Get Many outputs it). */
+export function rowIdField(description: string): INodeProperties {
+	return { displayName: 'Row ID', name: 'rowId', type: 'string', default: '={{ $json.id }}', required: true, description };
+}
+
+export function readRowId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const id = String(ctx.getNodeParameter('rowId', itemIndex, '') ?? '').trim();
+	if (!id) throw new Error(`Item ${itemIndex}: "Row ID" is empty`);
+	return id;
+}
+
 /** Parameters Row → Add and Row → Update share after their own. */
 export function writeOptions(runName: string, runDescription: string): INodeProperties[] {
 	return [
@@ -68,6 +79,12 @@ export const columnSelector: INodeProperties = {
 	description:
 		'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 };
+
+export function readColumnId(ctx: IExecuteFunctions, itemIndex: number): string {
+	const columnId = String(ctx.getNodeParameter('columnId', itemIndex, '')).trim();
+	if (!columnId) throw new Error(`Item ${itemIndex}: "Column" is empty`);
+	return columnId;
+}
 
 export const COLUMN_KINDS = [
 	['Input', 'input', 'A value you provide, e.g. the company website'],

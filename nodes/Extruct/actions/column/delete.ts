@@ -3,15 +3,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
-import { columnSelector, tableId, tableLocator } from '../common';
+import { columnSelector, readColumnId, tableId, tableLocator } from '../common';
 
 export const description: INodeProperties[] = [tableLocator, columnSelector];
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	return await perItem(this, items, async (i) => {
 		const table = tableId(this, i);
-		const columnId = String(this.getNodeParameter('columnId', i, '')).trim();
-		if (!columnId) throw new Error(`Item ${i}: "Column" is empty`);
+		const columnId = readColumnId(this, i);
 		await api.deleteColumn(this, table, columnId);
 		return { id: columnId, tableId: table, deleted: true };
 	});

@@ -4,7 +4,7 @@ import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { withId } from '../../../shared/shape';
 import { api } from '../../api';
-import { columnEditor, columnSelector, readColumns, tableId, tableLocator } from '../common';
+import { columnEditor, columnSelector, readColumnId, readColumns, tableId, tableLocator } from '../common';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -21,8 +21,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	return await perItem(this, items, async (i) => {
 		const table = tableId(this, i);
-		const columnId = String(this.getNodeParameter('columnId', i, '')).trim();
-		if (!columnId) throw new Error(`Item ${i}: "Column" is empty`);
+		const columnId = readColumnId(this, i);
 		const [config] = readColumns(this, i, false);
 		if (!config) throw new Error(`Item ${i}: set the column's new config`);
 		return withId<{ id: string }>('Extruct', 'the column', await api.updateColumn(this, table, columnId, config)) as unknown as IDataObject;

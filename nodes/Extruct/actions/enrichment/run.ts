@@ -7,7 +7,7 @@ import { toList } from '../../../shared/validate';
 import { withId } from '../../../shared/shape';
 import { api, fastApiIssues, rowOutput } from '../../api';
 import type { Run } from '../../api';
-import { simplifyOption, tableId, tableLocator } from '../common';
+import { readRowId, rowIdField, simplifyOption, tableId, tableLocator } from '../common';
 import { waitOptions, waitTiming } from '../../../shared/wait';
 import { waitForCells } from '../../enrichmentWait';
 
@@ -35,15 +35,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Rows From Input Items', value: 'items', description: 'One run over the rows named by the input items' },
 		],
 	},
-	{
-		displayName: 'Row ID',
-		name: 'rowId',
-		type: 'string',
-		default: '={{ $json.id }}',
-		required: true,
-		displayOptions: { show: { rowsSource: ['items'] } },
-		description: 'ID of the row each input item stands for; all of them go into one run',
-	},
+	{ ...rowIdField('ID of the row each input item stands for; all of them go into one run'), displayOptions: { show: { rowsSource: ['items'] } } },
 	{
 		displayName: 'Column Names or IDs',
 		name: 'columnIds',
@@ -85,8 +77,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const rowsSource = this.getNodeParameter('rowsSource', 0, 'all') as string;
 	const prepared = prepareEach(this, items, (i) => {
 		const table = tableId(this, i);
-		const rowId = rowsSource === 'items' ? String(this.getNodeParameter('rowId', i, '') ?? '').trim() : '';
-		if (rowsSource === 'items' && !rowId) throw new Error(`Item ${i}: "Row ID" is empty`);
+		const rowId = rowsSource === 'items' ? readRowId(this, i) : '';
 		return {
 			tableId: table,
 			mode: this.getNodeParameter('mode', i, 'new') as string,

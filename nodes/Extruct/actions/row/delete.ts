@@ -5,19 +5,12 @@ import { prepareEach } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { ServiceError } from '../../../shared/errors';
 import { api } from '../../api';
-import { batchOptions, tableId, tableLocator } from '../common';
+import { batchOptions, readRowId, rowIdField, tableId, tableLocator } from '../common';
 import { rowRejections, writeResults } from '../../rowWrites';
 
 export const description: INodeProperties[] = [
 	tableLocator,
-	{
-		displayName: 'Row ID',
-		name: 'rowId',
-		type: 'string',
-		default: '={{ $json.id }}',
-		required: true,
-		description: 'ID of the row to delete; one row per input item, sent in batches',
-	},
+	rowIdField('ID of the row to delete; one row per input item, sent in batches'),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -31,9 +24,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	const prepared = prepareEach(this, items, (i) => {
 		const table = tableId(this, i);
-		const id = String(this.getNodeParameter('rowId', i, '') ?? '').trim();
-		if (!id) throw new Error(`Item ${i}: "Row ID" is empty`);
-		return { tableId: table, payload: id };
+		return { tableId: table, payload: readRowId(this, i) };
 	});
 	const outcomes = await writeByTable(this, prepared, {
 		...rowRejections,

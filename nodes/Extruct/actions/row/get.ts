@@ -5,7 +5,7 @@ import type { ItemResult } from '../../../shared/execute';
 import { withId } from '../../../shared/shape';
 import { api, rowOutput } from '../../api';
 import type { Row } from '../../api';
-import { simplifyOption, tableId, tableLocator } from '../common';
+import { readRowId, simplifyOption, tableId, tableLocator } from '../common';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -24,9 +24,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	return await perItem(this, items, async (i) => {
 		const table = tableId(this, i);
-		const id = String(this.getNodeParameter('rowId', i, '') ?? '').trim();
-		if (!id) throw new Error(`Item ${i}: "Row ID" is empty`);
-		const row = withId<Row>('Extruct', 'the row', await api.getRow(this, table, id));
+		const row = withId<Row>('Extruct', 'the row', await api.getRow(this, table, readRowId(this, i)));
 		return rowOutput(row, this.getNodeParameter('simplify', i, true) as boolean);
 	});
 }

@@ -4,20 +4,13 @@ import { writeByTable } from '../../../shared/batch';
 import { prepareWithTable } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
-import { tableId, tableLocator, writeOptions } from '../common';
+import { readRowId, rowIdField, tableId, tableLocator, writeOptions } from '../common';
 import { rowRejections, rowWriteSettings, writtenRowsOutput } from '../../rowWrites';
 import { columnKeys, mapsAutomatically, readMetadata, rowMapper, rowValues, rowValuesProperty } from '../../rowValues';
 
 export const description: INodeProperties[] = [
 	tableLocator,
-	{
-		displayName: 'Row ID',
-		name: 'rowId',
-		type: 'string',
-		default: '={{ $json.id }}',
-		required: true,
-		description: 'ID of the row to update',
-	},
+	rowIdField('ID of the row to update'),
 	rowValuesProperty,
 	...writeOptions('Run Enrichment After Updating', 'Whether Extruct re-runs enrichment on the updated rows (run=true)'),
 ];
@@ -26,8 +19,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const prepared = await prepareWithTable(this, items, {
 		table: (i) => tableId(this, i),
 		start: (i) => {
-			const id = String(this.getNodeParameter('rowId', i, '') ?? '').trim();
-			if (!id) throw new Error(`Item ${i}: "Row ID" is empty`);
+			const id = readRowId(this, i);
 			const mapper = rowMapper(this, i);
 			return { value: { id, mapper, metadata: readMetadata(this, i) }, needsTable: mapsAutomatically(mapper) };
 		},
