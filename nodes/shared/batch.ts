@@ -28,30 +28,10 @@ export interface BatchEntry<P> {
 
 export type Outcome<R> = { index: number; ok: true; value: R } | { index: number; ok: false; error: Error };
 
-export interface BatchOptions<P, R> {
-	batchSize: number;
-	concurrency: number;
-	/** Sends one batch; returns one result per payload, in order. */
+/** `runBatched`'s options: the limits and a writer whose calls know no table. */
+export interface BatchOptions<P, R> extends BatchLimits, Omit<TableWriter<P, R>, 'send' | 'reconcile'> {
 	send(payloads: P[]): Promise<R[]>;
-	/**
-	 * For a rejected batch: whether it stored nothing and so may be split and re-sent,
-	 * and which positions (0-based, within the batch) the service named, with a message
-	 * for each. Return `undefined` for errors that must not be split.
-	 */
-	diagnose(error: unknown, payloads: P[]): { bad: Map<number, string> } | undefined;
-	/** Builds the error of one entry whose row the service named. */
-	rowError?(message: string, entry: BatchEntry<P>, cause: unknown): Error;
-	/**
-	 * For writes that are not idempotent: called once every batch is done, with the payloads
-	 * whose batch failed ambiguously. Returns, per payload, what the service holds for it, or
-	 * `undefined` when it surely did not store it (those are sent again). Throwing leaves the
-	 * ambiguous errors as they are.
-	 */
 	reconcile?(payloads: P[]): Promise<Array<R | undefined>>;
-	/** How many times a write found not stored is sent again (default 2); it is looked up after each. */
-	reconcileRounds?: number;
-	/** Pause before each look-up, so that a write the service was still processing has landed (default 1000 ms). */
-	reconcileDelayMs?: number;
 }
 
 /** Whether an error leaves the fate of a write unknown. */
@@ -83,42 +63,98 @@ export function chunk<T>(list: readonly T[], size: number): T[][] {
 	return out;
 }
 
-/** Sends the entries in batches; returns one outcome per entry, in the entries' order. */
-export async function runBatched<P, R>(entries: Array<BatchEntry<P>>, options: BatchOptions<P, R>): Promise<Array<Outcome<R>>> {
-	// Batches are lists of positions in `entries`, and each outcome goes to its entry's position
-	// as its batch ends: nothing to sort or look up after the last answer.
-	const outcomes = new Array<Outcome<R>>(entries.length);
-	const fail = (position: number, error: Error) => (outcomes[position] = { index: entries[position].index, ok: false, error });
-	const size = Math.max(1, Math.floor(options.batchSize));
-	const rowError =
-		options.rowError ??
-		((message: string, _entry: BatchEntry<P>, cause: unknown) =>
-			new ServiceError(message, {
-				status: cause instanceof ServiceError ? cause.status : undefined,
-				body: cause instanceof ServiceError ? cause.details.body : undefined,
-			}));
+/** A write bound for one table (or any other group that has its own endpoint). */
+export interface TableWrite<P> {
+	tableId: string;
+	payload: P;
+}
+
+/** What a service tells the batched writer: how to send, how to read a rejected batch, how to word a named row's error, how to find lost creates. */
+export interface TableWriter<P, R> {
+	/** Sends one batch to one table; one result per payload, in order. */
+	send(tableId: string, payloads: P[]): Promise<R[]>;
+	/**
+	 * For a rejected batch: whether it stored nothing and so may be split and re-sent,
+	 * and which positions (0-based, within the batch) the service named, with a message
+	 * for each. Return `undefined` for errors that must not be split.
+	 */
+	diagnose(error: unknown, payloads: P[]): { bad: Map<number, string> } | undefined;
+	/** Builds the error of one write whose row the service named. */
+	rowError?(message: string, entry: BatchEntry<P>, cause: unknown): Error;
+	/**
+	 * For writes that are not idempotent: called once every batch is done, per table, with the
+	 * payloads whose batch failed ambiguously. Returns, per payload, what the service holds for
+	 * it, or `undefined` when it surely did not store it (those are sent again). Throwing leaves
+	 * the ambiguous errors as they are.
+	 */
+	reconcile?(tableId: string, payloads: P[]): Promise<Array<R | undefined>>;
+	/** How many times a write found not stored is sent again (default 2); it is looked up after each. */
+	reconcileRounds?: number;
+	/** Pause before each look-up, so that a write the service was still processing has landed (default 1000 ms). */
+	reconcileDelayMs?: number;
+}
+
+/** How many rows a batch holds and how many batches travel at once. */
+export interface BatchLimits {
+	batchSize: number;
+	concurrency: number;
+}
+
+/**
+ * The batched writer of every bulk operation. The prepared writes go out in batches of one
+ * table each, "Batch Size" rows a batch, "Concurrency" batches at a time (read from the node's
+ * options, or given as `limits`); items whose preparation failed (an Error) are left out.
+ * Returns the outcome of each item, by item index (none where its preparation failed).
+ */
+export async function writeByTable<P, R>(
+	limits: IExecuteFunctions | BatchLimits,
+	prepared: Array<TableWrite<P> | Error>,
+	writer: TableWriter<P, R>,
+): Promise<Array<Outcome<R> | undefined>> {
+	const { batchSize, concurrency } = 'getNodeParameter' in limits ? batchSettings(limits) : limits;
+	const size = Math.max(1, Math.floor(batchSize));
+	const writes = prepared as Array<TableWrite<P>>;
+	const outcomes = new Array<Outcome<R> | undefined>(prepared.length);
+	const fail = (index: number, error: Error) => (outcomes[index] = { index, ok: false, error });
+	const rowError = writer.rowError ?? namedRowError;
+
+	// Batches are lists of item indices, all of one table; each outcome goes to its item's place
+	// as its batch ends. The lanes take batches from `queue` until it is empty.
+	const queue: number[][] = [];
+	let next = 0;
+	const enqueue = (indices: number[]) => {
+		queue.length = next = 0;
+		const byTable = new Map<string, number[]>();
+		for (const index of indices) {
+			const list = byTable.get(writes[index].tableId);
+			if (list) list.push(index);
+			else byTable.set(writes[index].tableId, [index]);
+		}
+		for (const list of byTable.values()) queue.push(...chunk(list, size));
+	};
 
 	const sendBatch = async (batch: number[]): Promise<void> => {
 		if (batch.length === 0) return;
-		const payloads = batch.map((position) => entries[position].payload);
+		const payloads = batch.map((index) => writes[index].payload);
 		let results: R[];
 		try {
-			results = await options.send(payloads);
+			results = await writer.send(writes[batch[0]].tableId, payloads);
 		} catch (error) {
-			const diagnosis = options.diagnose(error, payloads);
+			const diagnosis = writer.diagnose(error, payloads);
 			if (!diagnosis) {
-				for (const position of batch) fail(position, error as Error);
+				for (const index of batch) fail(index, error as Error);
 				return;
 			}
+			const entry = (index: number) => ({ index, payload: writes[index].payload });
 			if (batch.length === 1) {
 				const message = diagnosis.bad.get(0);
-				fail(batch[0], message ? rowError(message, entries[batch[0]], error) : (error as Error));
+				fail(batch[0], message ? rowError(message, entry(batch[0]), error) : (error as Error));
 				return;
 			}
 			const named = [...diagnosis.bad.keys()].filter((k) => k >= 0 && k < batch.length);
 			if (named.length > 0) {
-				for (const k of named) fail(batch[k], rowError(diagnosis.bad.get(k)!, entries[batch[k]], error));
-				await sendBatch(batch.filter((_position, k) => !diagnosis.bad.has(k)));
+				for (const k of named) fail(batch[k], rowError(diagnosis.bad.get(k)!, entry(batch[k]), error));
+				await sendBatch(batch.filter((_index, k) => !diagnosis.bad.has(k)));
 				return;
 			}
 			const half = Math.ceil(batch.length / 2);
@@ -135,29 +171,34 @@ export async function runBatched<P, R>(entries: Array<BatchEntry<P>>, options: B
 					description: 'The rows may have been stored. Check the table before running these items again.',
 				},
 			);
-			for (const position of batch) fail(position, error);
+			for (const index of batch) fail(index, error);
 			return;
 		}
-		batch.forEach((position, k) => (outcomes[position] = { index: entries[position].index, ok: true, value: results[k] }));
+		batch.forEach((index, k) => (outcomes[index] = { index, ok: true, value: results[k] }));
+	};
+	const lane = async () => {
+		while (next < queue.length) await sendBatch(queue[next++]);
 	};
 
-	await mapConcurrent(
-		chunk(
-			entries.map((_entry, position) => position),
-			size,
-		),
-		options.concurrency,
-		sendBatch,
-	);
-	if (options.reconcile) {
-		const resends = options.reconcileRounds ?? 2;
+	enqueue(writes.flatMap((write, index) => (write instanceof Error ? [] : [index])));
+	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, lane));
+	if (writer.reconcile) {
+		const resends = writer.reconcileRounds ?? 2;
 		for (let round = 0; ; round++) {
-			const again = await reconcileAmbiguous(entries, outcomes, options, round < resends);
+			const again = await reconcileAmbiguous(writes, outcomes, writer, round < resends);
 			if (!again.length) break;
-			await mapConcurrent(chunk(again, size), options.concurrency, sendBatch);
+			enqueue(again);
+			await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, lane));
 		}
 	}
 	return outcomes;
+}
+
+function namedRowError<P>(message: string, _entry: BatchEntry<P>, cause: unknown): Error {
+	return new ServiceError(message, {
+		status: cause instanceof ServiceError ? cause.status : undefined,
+		body: cause instanceof ServiceError ? cause.details.body : undefined,
+	});
 }
 
 function withDescription(error: ServiceError, description: string, ambiguous: boolean): ServiceError {
@@ -165,106 +206,71 @@ function withDescription(error: ServiceError, description: string, ambiguous: bo
 }
 
 /**
- * Looks up the entries whose write failed ambiguously (`options.reconcile`): the ones the
- * service holds become successes in place. Returns the positions of the ones it surely does not
+ * Looks up the writes that failed ambiguously (`writer.reconcile`, per table): the ones the
+ * service holds become successes in place. Returns the indices of the ones it surely does not
  * hold, to be sent again — or, when `resend` is false, fails them saying they were not stored.
- * When the look-up itself fails, the ambiguous errors stay and say so.
+ * When a table's look-up itself fails, its ambiguous errors stay and say so.
  */
 async function reconcileAmbiguous<P, R>(
-	entries: Array<BatchEntry<P>>,
-	outcomes: Array<Outcome<R>>,
-	options: BatchOptions<P, R>,
+	writes: Array<TableWrite<P>>,
+	outcomes: Array<Outcome<R> | undefined>,
+	writer: TableWriter<P, R>,
 	resend: boolean,
 ): Promise<number[]> {
-	const unsure: number[] = [];
-	outcomes.forEach((outcome, position) => {
-		if (!outcome.ok && isAmbiguous(outcome.error)) unsure.push(position);
+	const unsure = new Map<string, number[]>();
+	outcomes.forEach((outcome, index) => {
+		if (!outcome || outcome.ok || !isAmbiguous(outcome.error)) return;
+		const list = unsure.get(writes[index].tableId);
+		if (list) list.push(index);
+		else unsure.set(writes[index].tableId, [index]);
 	});
-	if (!unsure.length) return [];
-	await sleep(options.reconcileDelayMs ?? 1000);
-	const errorOf = (position: number) => (outcomes[position] as { error: unknown }).error as ServiceError;
-	const fail = (position: number, description: string, ambiguous: boolean) =>
-		(outcomes[position] = { index: entries[position].index, ok: false, error: withDescription(errorOf(position), description, ambiguous) });
-	let found: Array<R | undefined>;
-	try {
-		found = await options.reconcile!(unsure.map((position) => entries[position].payload));
-	} catch (error) {
-		for (const position of unsure) {
-			fail(position, `${errorOf(position).details.description ?? ''} Reading back to find out failed too: ${(error as Error).message}`.trim(), true);
-		}
-		return [];
-	}
+	if (!unsure.size) return [];
+	await sleep(writer.reconcileDelayMs ?? 1000);
+	const errorOf = (index: number) => (outcomes[index] as { error: unknown }).error as ServiceError;
+	const fail = (index: number, description: string, ambiguous: boolean) =>
+		(outcomes[index] = { index, ok: false, error: withDescription(errorOf(index), description, ambiguous) });
 	const again: number[] = [];
-	unsure.forEach((position, k) => {
-		const stored = found[k];
-		if (stored !== undefined) outcomes[position] = { index: entries[position].index, ok: true, value: stored };
-		else if (resend) again.push(position);
-		else {
-			fail(
-				position,
-				'It was NOT stored: reading back after the failure found no trace of it, and it was not sent yet again. Run this item again.',
-				false,
-			);
+	for (const [tableId, indices] of unsure) {
+		let found: Array<R | undefined>;
+		try {
+			found = await writer.reconcile!(tableId, indices.map((index) => writes[index].payload));
+		} catch (error) {
+			for (const index of indices) {
+				fail(index, `${errorOf(index).details.description ?? ''} Reading back to find out failed too: ${(error as Error).message}`.trim(), true);
+			}
+			continue;
 		}
-	});
+		indices.forEach((index, k) => {
+			const stored = found[k];
+			if (stored !== undefined) outcomes[index] = { index, ok: true, value: stored };
+			else if (resend) again.push(index);
+			else {
+				fail(
+					index,
+					'It was NOT stored: reading back after the failure found no trace of it, and it was not sent yet again. Run this item again.',
+					false,
+				);
+			}
+		});
+	}
 	return again;
 }
 
-/** A write bound for one table (or any other group that has its own endpoint). */
-export interface TableWrite<P> {
-	tableId: string;
-	payload: P;
-}
-
 /**
- * `runBatched` for writes that may target several tables: one batch stream per table,
- * items that failed their preparation (an Error) left out. Returns the outcomes by item index
- * (none at the index of such an item).
+ * `writeByTable` over entries of one endpoint, outcomes in the entries' order. Clay's Record →
+ * Add and Delete call it until they move onto `writeByTable` (restructuring, piece 3).
  */
-export async function runBatchedByTable<P, R>(
-	prepared: Array<TableWrite<P> | Error>,
-	options: (tableId: string) => BatchOptions<P, R>,
-): Promise<Array<Outcome<R> | undefined>> {
-	const byTable = new Map<string, Array<BatchEntry<P>>>();
-	prepared.forEach((write, index) => {
-		if (write instanceof Error) return;
-		const list = byTable.get(write.tableId) ?? [];
-		list.push({ index, payload: write.payload });
-		byTable.set(write.tableId, list);
-	});
-	const outcomes = new Array<Outcome<R> | undefined>(prepared.length);
-	for (const [tableId, entries] of byTable) {
-		for (const outcome of await runBatched(entries, options(tableId))) outcomes[outcome.index] = outcome;
-	}
-	return outcomes;
-}
-
-/** What a service tells the batched writer: how to read a rejected batch, how to word a named row's error, how to find lost creates. */
-export interface TableWriter<P, R> {
-	/** Sends one batch to one table; one result per payload, in order. */
-	send(tableId: string, payloads: P[]): Promise<R[]>;
-	diagnose: BatchOptions<P, R>['diagnose'];
-	rowError?: BatchOptions<P, R>['rowError'];
-	reconcile?(tableId: string, payloads: P[]): Promise<Array<R | undefined>>;
-}
-
-/**
- * The batched writer of every bulk operation: the prepared writes go out per table in batches
- * of the node's "Batch Size", "Concurrency" at a time. Returns the outcome of each item (none
- * where its preparation failed).
- */
-export async function writeByTable<P, R>(
-	ctx: IExecuteFunctions,
-	prepared: Array<TableWrite<P> | Error>,
-	writer: TableWriter<P, R>,
-): Promise<Array<Outcome<R> | undefined>> {
-	const { batchSize, concurrency } = batchSettings(ctx);
-	return await runBatchedByTable(prepared, (tableId) => ({
-		batchSize,
-		concurrency,
-		send: async (payloads: P[]) => await writer.send(tableId, payloads),
-		diagnose: writer.diagnose,
-		rowError: writer.rowError,
-		reconcile: writer.reconcile && (async (payloads: P[]) => await writer.reconcile!(tableId, payloads)),
-	}));
+export async function runBatched<P, R>(entries: Array<BatchEntry<P>>, options: BatchOptions<P, R>): Promise<Array<Outcome<R>>> {
+	const { send, rowError, reconcile } = options;
+	const outcomes = await writeByTable(
+		options,
+		entries.map((entry) => ({ tableId: '', payload: entry.payload })),
+		{
+			...options,
+			send: async (_tableId, payloads) => await send(payloads),
+			rowError: rowError && ((message, entry, cause) => rowError(message, entries[entry.index], cause)),
+			reconcile: reconcile && (async (_tableId, payloads) => await reconcile(payloads)),
+		},
+	);
+	return outcomes.map((outcome, position) => ({ ...outcome!, index: entries[position].index }));
 }

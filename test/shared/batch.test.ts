@@ -1,7 +1,7 @@
 /** The batched writer on its own: splitting a rejected batch, halving, reconcile rounds, grouping by table. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { runBatched, runBatchedByTable, writeByTable } from '../../nodes/shared/batch';
+import { runBatched, writeByTable } from '../../nodes/shared/batch';
 import type { BatchEntry, BatchOptions, Outcome } from '../../nodes/shared/batch';
 import { ServiceError } from '../../nodes/shared/errors';
 
@@ -129,19 +129,21 @@ describe('runBatched', () => {
 	});
 });
 
-describe('runBatchedByTable and writeByTable', () => {
+describe('writeByTable', () => {
 	const prepared = [{ tableId: 't1', payload: 'a' }, new Error('bad item'), { tableId: 't2', payload: 'b' }, { tableId: 't1', payload: 'c' }];
 
-	it('sends one stream per table, leaves failed preparations out, and returns outcomes by item index', async () => {
+	it('sends batches of one table each, leaves failed preparations out, and returns outcomes by item index', async () => {
 		const sent: Array<[string, string[]]> = [];
-		const outcomes = await runBatchedByTable(prepared, (tableId) =>
-			options({ send: async (payloads) => (sent.push([tableId, payloads]), payloads.map((p) => `${tableId}:${p}`)) }),
-		);
+		const outcomes = await writeByTable({ batchSize: 3, concurrency: 1 }, prepared, {
+			send: async (tableId, payloads) => (sent.push([tableId, payloads]), payloads.map((p) => `${tableId}:${p}`)),
+			diagnose: () => undefined,
+		});
 		expect(sent).toEqual([['t1', ['a', 'c']], ['t2', ['b']]]);
 		expect(values(outcomes)).toEqual(['t1:a', undefined, 't2:b', 't1:c']);
+		expect(outcomes.map((o) => o?.index)).toEqual([0, undefined, 2, 3]);
 	});
 
-	it('writeByTable takes the batch size from the node options', async () => {
+	it('takes the batch size and concurrency from the node options', async () => {
 		const ctx = { getNodeParameter: () => ({ batchSize: 1, concurrency: 2 }) } as unknown as IExecuteFunctions;
 		const sent: Array<[string, string[]]> = [];
 		const outcomes = await writeByTable(ctx, prepared, {
@@ -150,5 +152,71 @@ describe('runBatchedByTable and writeByTable', () => {
 		});
 		expect(sent).toEqual([['t1', ['a']], ['t1', ['c']], ['t2', ['b']]]);
 		expect(values(outcomes)).toEqual(['a', undefined, 'b', 'c']);
+	});
+
+	it('keeps "Concurrency" batches in flight across tables, never more', async () => {
+		let inFlight = 0;
+		let most = 0;
+		const writes = Array.from({ length: 12 }, (_v, i) => ({ tableId: `t${i % 3}`, payload: `r${i}` }));
+		const outcomes = await writeByTable({ batchSize: 2, concurrency: 3 }, writes, {
+			send: async (_tableId, payloads) => {
+				most = Math.max(most, ++inFlight);
+				await new Promise((resolve) => setImmediate(resolve));
+				inFlight--;
+				return payloads;
+			},
+			diagnose: () => undefined,
+		});
+		expect(most).toBe(3);
+		expect(values(outcomes)).toEqual(writes.map((w) => w.payload));
+	});
+
+	it('reconciles ambiguous writes table by table, sending again only what each table lacks', async () => {
+		const stored: Record<string, Set<string>> = { t1: new Set(), t2: new Set() };
+		const sent: Array<[string, string[]]> = [];
+		const looked: Array<[string, string[]]> = [];
+		const writes = [
+			{ tableId: 't1', payload: 'kept' },
+			{ tableId: 't2', payload: 'lost' },
+			{ tableId: 't1', payload: 'fine' },
+		];
+		const outcomes = await writeByTable({ batchSize: 1, concurrency: 1 }, writes, {
+			reconcileDelayMs: 1,
+			send: async (tableId, payloads) => {
+				sent.push([tableId, payloads]);
+				if (payloads[0] === 'kept' && !stored.t1.has('kept')) {
+					stored.t1.add('kept');
+					throw new ServiceError('connection dropped', { ambiguous: true });
+				}
+				if (payloads[0] === 'lost' && sent.filter(([, p]) => p[0] === 'lost').length === 1) throw new ServiceError('dropped', { ambiguous: true });
+				for (const p of payloads) stored[tableId].add(p);
+				return payloads.map((p) => `${tableId}:${p}`);
+			},
+			diagnose: () => undefined,
+			reconcile: async (tableId, payloads) => {
+				looked.push([tableId, payloads]);
+				return payloads.map((p) => (stored[tableId].has(p) ? `found ${tableId}:${p}` : undefined));
+			},
+		});
+		expect(looked).toEqual([['t1', ['kept']], ['t2', ['lost']]]);
+		expect(sent.filter(([, p]) => p[0] === 'kept')).toHaveLength(1);
+		expect(sent.filter(([, p]) => p[0] === 'lost')).toHaveLength(2);
+		expect(values(outcomes)).toEqual(['found t1:kept', 't2:lost', 't1:fine']);
+	});
+
+	it('fails only the table whose look-up failed, keeping its errors ambiguous', async () => {
+		const outcomes = await writeByTable({ batchSize: 5, concurrency: 1 }, [{ tableId: 't1', payload: 'a' }, { tableId: 't2', payload: 'b' }], {
+			reconcileDelayMs: 1,
+			send: async () => {
+				throw new ServiceError('dropped', { ambiguous: true });
+			},
+			diagnose: () => undefined,
+			reconcile: async (tableId, payloads) => {
+				if (tableId === 't1') throw new Error('list failed');
+				return payloads.map((p) => `found ${p}`);
+			},
+		});
+		expect(values(outcomes)).toEqual(['error: dropped', 'found b']);
+		expect(((outcomes[0] as { error: unknown }).error as ServiceError).details).toMatchObject({ ambiguous: true, description: 'Reading back to find out failed too: list failed' });
 	});
 });
