@@ -1,6 +1,6 @@
 /**
- * Waiting for enrichment: Enrichment → Run and Row → Add (with "Run Enrichment After
- * Adding") both wait here until the cells they started are done or failed.
+ * Waiting for enrichment: Enrichment → Run, and Row → Add and Row → Update with "Wait for
+ * Completion", all wait here until the cells they started are done or failed.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
 

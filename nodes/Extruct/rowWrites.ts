@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { Outcome, TableWrite } from '../shared/batch';
+import type { Outcome, TableWrite, TableWriter } from '../shared/batch';
 import { ServiceError } from '../shared/errors';
 import type { ItemResult } from '../shared/execute';
 import { formatPath } from '../shared/validate';
@@ -35,10 +35,10 @@ export function diagnoseRows(error: unknown): { bad: Map<number, string> } | und
 	return bad.size ? { bad } : undefined;
 }
 
-/** How Extruct's row endpoints reject rows of a batch, for `writeByTable`: which rows, and each one's error. */
-export const rowRejections = {
+/** How Extruct's row endpoints reject rows of a batch, for `writeByTable`: which rows, and each one's error (for writes of any payload, hence `never`). */
+export const rowRejections: Pick<TableWriter<never, never>, 'diagnose' | 'rowError'> = {
 	diagnose: diagnoseRows,
-	rowError: (message: string, _entry: unknown, cause: unknown): Error =>
+	rowError: (message, _entry, cause) =>
 		new ServiceError(`Extruct rejected this row: ${message}`, {
 			status: cause instanceof ServiceError ? cause.status : undefined,
 			description: 'The other rows of its batch were stored.',
