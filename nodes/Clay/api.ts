@@ -142,6 +142,8 @@ function definition(authentication: ClayAuthentication): ServiceDefinition {
 						return {
 							message: `Clay refused the request: ${said ?? 'the webhook reached its lifetime submission limit'}`,
 							description: 'A Clay webhook accepts 50,000 submissions in its lifetime; deleting rows does not reset it. Add a new webhook source.',
+							// it never resets: waiting does not help, another source does
+							failure: { cause: 'configuration-invalid' },
 						};
 					}
 					return {

@@ -163,6 +163,7 @@ export const extruct: ServiceDefinition = {
 				return {
 					message: `Extruct refused the request: quota or rate limit reached (429${said ? `: ${said}` : ''})`,
 					description: 'Extruct uses 429 for quota and billing limits. Check the credits of your account (available_credits) before running again.',
+					failure: { cause: 'quota-exhausted' },
 				};
 			default:
 				if (status >= 500) {

@@ -97,7 +97,8 @@ export const justPaid: ServiceDefinition = {
 					description: 'Check the API Key of the JustPaid credential: it must be a valid key (wfk_…) of your company.',
 				};
 			case 403:
-				return { message: `JustPaid refused access (403${said ? `: ${said}` : ''})`, description: SCOPE_HINT };
+				// the API key lacks the scope the call needs: only another key helps
+				return { message: `JustPaid refused access (403${said ? `: ${said}` : ''})`, description: SCOPE_HINT, failure: { cause: 'credential-invalid' } };
 			case 404:
 				return {
 					message: `Not found in JustPaid${said ? `: ${said}` : ''}`,

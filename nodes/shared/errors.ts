@@ -4,12 +4,37 @@
  * way out of the node.
  */
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { Failure, INode, JsonObject } from 'n8n-workflow';
 
 /** What a service says about one failed response: its own message, plus what to do. */
 export interface ErrorDescription {
 	message: string;
 	description?: string;
+	/** Why it failed, where the status alone would say it wrongly (see `failureOf`). */
+	failure?: Failure;
+}
+
+/**
+ * Why a request failed, as n8n reads it (`failure` on its errors, n8n-workflow 2.41): it decides
+ * how a polling trigger backs off (a timed cause waits and tries again, an actionable one waits
+ * the longest, until someone acts) and what n8n tells the user. From the status of the final
+ * answer, after the node's own retries; a service's `describeError` may declare another.
+ */
+export function failureOf(status: number): Failure | undefined {
+	if (status === 401) return { cause: 'credential-invalid' };
+	if (status === 402) return { cause: 'quota-exhausted' };
+	// the credential works but may not use this table (any more), or the table, view, column or row is gone
+	if (status === 403 || status === 404 || status === 410) return { cause: 'configuration-invalid' };
+	if (status === 429) return { cause: 'rate-limited' };
+	if (status >= 500) return { cause: 'temporarily-unavailable' };
+	return undefined;
+}
+
+/** A declared failure with the wait the service asked for (its `Retry-After`), when it is a cause a wait can help. */
+export function withRetryAfter(failure: Failure | undefined, retryAfterMs: number | undefined): Failure | undefined {
+	if (!failure || retryAfterMs === undefined || retryAfterMs <= 0) return failure;
+	if (failure.cause !== 'rate-limited' && failure.cause !== 'quota-exhausted' && failure.cause !== 'temporarily-unavailable') return failure;
+	return { retryAfterMs, ...failure };
 }
 
 /**
@@ -28,6 +53,8 @@ export class ServiceError extends Error {
 			code?: string;
 			/** The failure came to a retry, after an attempt the service may have processed. */
 			afterLostAnswer?: boolean;
+			/** Why it failed, declared to n8n on the error the node throws (`failureOf`). */
+			failure?: Failure;
 		} = {},
 	) {
 		super(message);
@@ -61,6 +88,7 @@ export function toNodeError(
 	if (error instanceof ServiceError) {
 		const message = forItem(error.message, itemIndex);
 		const description = error.details.description || undefined;
+		const failure = error.details.failure;
 		const response: JsonObject = { message };
 		if (error.details.status !== undefined) response.httpCode = String(error.details.status);
 		if (error.details.code) response.code = error.details.code;
@@ -70,9 +98,10 @@ export function toNodeError(
 				description,
 				httpCode: String(error.details.status),
 				itemIndex,
+				...(failure ? { failure } : {}),
 			});
 		}
-		return new NodeOperationError(node, message, { description, itemIndex });
+		return new NodeOperationError(node, message, { description, itemIndex, ...(failure ? { failure } : {}) });
 	}
 	if (error instanceof TypeError || error instanceof RangeError || error instanceof SyntaxError) {
 		// A JavaScript error, not one written for a user: most likely an answer in a shape the

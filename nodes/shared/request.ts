@@ -23,7 +23,7 @@ import type {
 	IPollFunctions,
 } from 'n8n-workflow';
 
-import { ServiceError } from './errors';
+import { failureOf, ServiceError, withRetryAfter } from './errors';
 import type { ErrorDescription } from './errors';
 import { holdWrites, RETRY_JITTER_MS } from './pace';
 import { credentialOf, withoutSecrets } from './secrets';
@@ -213,6 +213,7 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 	if (!/^https?:\/\//i.test(baseUrl)) {
 		throw new ServiceError(`The ${service.displayName} credential has no valid Base URL`, {
 			description: 'Set Base URL in the credential to an http(s) address, e.g. the default one.',
+			failure: { cause: 'configuration-invalid' },
 		});
 	}
 	const options: IHttpRequestOptions = {
@@ -261,6 +262,7 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 				code,
 				afterLostAnswer,
 				ambiguous: maybeSent && !idempotent,
+				failure: { cause: 'temporarily-unavailable' },
 				description:
 					(maybeSent && !idempotent
 						? 'The request was sent but no answer came back, so it may or may not have been processed. It was not retried, to avoid creating the same data twice: check the table before running this item again.'
@@ -303,11 +305,13 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 
 		const described = service.describeError(status, body);
 		const ambiguous = transient && !idempotent;
+		const retryAfter = parseRetryAfter(headers['retry-after']);
 		throw new ServiceError(described.message, {
 			status,
 			body,
 			afterLostAnswer,
 			ambiguous,
+			failure: withRetryAfter(described.failure ?? failureOf(status), retryAfter),
 			description: ambiguous
 				? `${described.description ? described.description + ' ' : ''}The gateway failed after the request was sent, so it may or may not have been processed; it was not retried to avoid duplicates. Check the table before running this item again.`
 				: described.description,
