@@ -19,6 +19,7 @@ import { startJustPaidSandbox } from '../../sandbox/justpaid';
 import type { JustPaidSandbox } from '../../sandbox/justpaid';
 import type { CaseReport, CaseRequest } from './child';
 import { inChild } from './fork';
+import { BUSY_ROWS, pollCosts } from './polls';
 import { startProfile } from './profile';
 
 export const LATENCY_MS = 20;
@@ -43,10 +44,12 @@ interface Options {
 	noBaseline?: boolean;
 	/** Runs of each bulk path: the table shows the median run, and every run is listed under it. */
 	runs: number;
+	/** Rows of the tables the triggers poll. */
+	pollRows: number;
 }
 
 function parse(args: string[]): Options {
-	const options: Options = { rows: 10_000, paced: 2_000, enrich: 1_000, memory: 100_000, runs: 5 };
+	const options: Options = { rows: 10_000, paced: 2_000, enrich: 1_000, memory: 100_000, runs: 5, pollRows: 10_000 };
 	for (let i = 0; i < args.length; i++) {
 		const value = () => Number(args[++i]);
 		if (args[i] === '--rows') options.rows = value();
@@ -56,7 +59,8 @@ function parse(args: string[]): Options {
 		else if (args[i] === '--only') options.only = args[++i].split(',');
 		else if (args[i] === '--no-baseline') options.noBaseline = true;
 		else if (args[i] === '--runs') options.runs = Math.max(1, Math.floor(value()));
-		else throw new Error(`unknown argument ${args[i]} (use --rows N, --paced N, --enrich N, --memory N, --only extruct,clay,justpaid,wait,memory, --no-baseline, --runs N)`);
+		else if (args[i] === '--poll-rows') options.pollRows = value();
+		else throw new Error(`unknown argument ${args[i]} (use --rows N, --paced N, --enrich N, --memory N, --poll-rows N, --only extruct,clay,justpaid,wait,memory,polls, --no-baseline, --runs N)`);
 	}
 	return options;
 }
@@ -615,6 +619,26 @@ export async function main(args: string[]): Promise<number> {
 			for (const row of memory) {
 				const raised = row.measured.report.rssPeakMb - row.measured.report.rssBeforeMb;
 				verdicts.push({ target: `${row.label}, ${n(row.items)} items: peak memory raised by less than 300 MB`, measured: mb(raised), met: raised < 300 });
+			}
+		}
+
+		if (want('polls')) {
+			say(`… Triggers: activation, an idle and a busy poll on ${n(options.pollRows)}-row tables`);
+			const figures = await pollCosts(options.pollRows, LATENCY_MS);
+			say();
+			say(`Polls: each trigger on a table of ${n(options.pollRows)} rows; busy = ${n(BUSY_ROWS)} rows added, updated or enriched since the poll before (n8n's durable scheduler abandons a poll after 45 s)`);
+			say();
+			say(
+				table(
+					['trigger', 'event', 'poll', 'requests', 'measured', 'emitted', 'saved state'],
+					figures.map((f) => [f.trigger, f.event, f.poll, n(f.requests), s(f.ms), n(f.emitted), `${n(f.stateBytes)} B`]),
+				),
+			);
+			say();
+			for (const f of figures) {
+				if (f.error) problems.push(`${f.trigger} ${f.event}, ${f.poll} poll: ${f.error}`);
+				if (f.poll === 'busy' && f.emitted !== BUSY_ROWS) problems.push(`${f.trigger} ${f.event}: the busy poll emitted ${f.emitted} items, not ${BUSY_ROWS}`);
+				if (f.poll !== 'busy' && f.emitted !== 0) problems.push(`${f.trigger} ${f.event}: the ${f.poll} poll emitted ${f.emitted} items`);
 			}
 		}
 	} finally {
