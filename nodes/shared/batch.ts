@@ -180,16 +180,15 @@ export async function writeByTable<P, R>(
 		while (next < queue.length) await sendBatch(queue[next++]);
 	};
 
+	// the writes, then (for creates) after each look-up the ones surely not stored, `resends` times at most
+	const resends = writer.reconcileRounds ?? 2;
 	enqueue(writes.flatMap((write, index) => (write instanceof Error ? [] : [index])));
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, lane));
-	if (writer.reconcile) {
-		const resends = writer.reconcileRounds ?? 2;
-		for (let round = 0; ; round++) {
-			const again = await reconcileAmbiguous(writes, outcomes, writer, round < resends);
-			if (!again.length) break;
-			enqueue(again);
-			await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, lane));
-		}
+	for (let round = 0; ; round++) {
+		await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, queue.length)) }, lane));
+		if (!writer.reconcile) break;
+		const again = await reconcileAmbiguous(writes, outcomes, writer, round < resends);
+		if (!again.length) break;
+		enqueue(again);
 	}
 	return outcomes;
 }

@@ -33,6 +33,7 @@ export function failureOf(status: number): Failure | undefined {
 /** A declared failure with the wait the service asked for (its `Retry-After`), when it is a cause a wait can help. */
 export function withRetryAfter(failure: Failure | undefined, retryAfterMs: number | undefined): Failure | undefined {
 	if (!failure || retryAfterMs === undefined || retryAfterMs <= 0) return failure;
+	// n8n-workflow's TIMED_CAUSES, written out: that value does not exist in the n8n-workflow of n8n 1.x
 	if (failure.cause !== 'rate-limited' && failure.cause !== 'quota-exhausted' && failure.cause !== 'temporarily-unavailable') return failure;
 	return { retryAfterMs, ...failure };
 }

@@ -283,8 +283,9 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 			body = typeof response.body === 'string' ? response.body.slice(0, 200) : undefined;
 		}
 
+		// the wait the service asked for, in ms: for a retry here, or declared on the error
+		const wait = parseRetryAfter(headers['retry-after']);
 		if (status === 429 && rateRetries < policy.rateLimitRetries) {
-			const wait = parseRetryAfter(headers['retry-after']);
 			if (wait === undefined || wait <= policy.maxRetryAfterMs) {
 				rateRetries++;
 				const delay = wait !== undefined ? wait + Math.round(Math.random() * RETRY_JITTER_MS) : backoffDelay(attempt, policy);
@@ -298,20 +299,18 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 		if (transient && idempotent && serverRetries < policy.serverErrorRetries) {
 			serverRetries++;
 			afterLostAnswer = true;
-			const wait = parseRetryAfter(headers['retry-after']);
 			await sleep(wait !== undefined && wait <= policy.maxRetryAfterMs ? wait : backoffDelay(attempt, policy));
 			continue;
 		}
 
 		const described = service.describeError(status, body);
 		const ambiguous = transient && !idempotent;
-		const retryAfter = parseRetryAfter(headers['retry-after']);
 		throw new ServiceError(described.message, {
 			status,
 			body,
 			afterLostAnswer,
 			ambiguous,
-			failure: withRetryAfter(described.failure ?? failureOf(status), retryAfter),
+			failure: withRetryAfter(described.failure ?? failureOf(status), wait),
 			description: ambiguous
 				? `${described.description ? described.description + ' ' : ''}The gateway failed after the request was sent, so it may or may not have been processed; it was not retried to avoid duplicates. Check the table before running this item again.`
 				: described.description,

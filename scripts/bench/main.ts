@@ -23,6 +23,8 @@ import { BUSY_ROWS, pollCosts } from './polls';
 import { startProfile } from './profile';
 
 export const LATENCY_MS = 20;
+/** The latency of a slow real service, for what a poll's sequential requests would take there. */
+const SLOW_SERVICE_MS = 300;
 /** The nodes' default Parallel Requests for batched writes (nodes/shared/properties.ts), used by the baseline too. */
 const CONCURRENCY = 3;
 /** Items of the warm-up run each child makes before the measured one. */
@@ -630,10 +632,11 @@ export async function main(args: string[]): Promise<number> {
 			say();
 			say(
 				table(
-					['trigger', 'event', 'poll', 'requests', 'measured', 'emitted', 'saved state'],
-					figures.map((f) => [f.trigger, f.event, f.poll, n(f.requests), s(f.ms), n(f.emitted), `${n(f.stateBytes)} B`]),
+					['trigger', 'event', 'poll', 'requests', 'measured', `at ${SLOW_SERVICE_MS} ms a request`, 'emitted', 'saved state'],
+					figures.map((f) => [f.trigger, f.event, f.poll, n(f.requests), s(f.ms), s(f.requests * SLOW_SERVICE_MS), n(f.emitted), `${n(f.stateBytes)} B`]),
 				),
 			);
+			say(`(a poll sends its requests one after the other: "at ${SLOW_SERVICE_MS} ms a request" is requests × ${SLOW_SERVICE_MS} ms, a slow real service)`);
 			say();
 			for (const f of figures) {
 				if (f.error) problems.push(`${f.trigger} ${f.event}, ${f.poll} poll: ${f.error}`);
