@@ -11,7 +11,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { mapConcurrent } from '../shared/batch';
+import { chunk, mapConcurrent } from '../shared/batch';
 import { ServiceError } from '../shared/errors';
 import { apiRequest } from '../shared/request';
 import type { RequestContext, RetryPolicy, ServiceDefinition } from '../shared/request';
@@ -249,6 +249,9 @@ function idsOf(body: unknown): string[] {
 /** The ids a view's list gives at most without `limit` where it pages (the records endpoint's default, api-notes). */
 export const VIEW_PAGE = 100;
 
+/** How many record ids go into one bulk read. */
+export const READ_CHUNK = 200;
+
 /** The webhook source body (seed 004's `typeSettings`). */
 function webhookTypeSettings(): IDataObject {
 	return { urlSlugText: 'Pull in data from a Webhook', iconType: 'Webhook', name: 'Webhook', description: 'Send any data to Clay', stages: [] };
@@ -317,6 +320,12 @@ export const api = {
 		const body: IDataObject = { recordIds };
 		if (actionFieldIds.length) body.includeExternalContentFieldIds = actionFieldIds;
 		return listOf<ClayRecord>(await call(ctx, 'POST', `/tables/${enc(tableId)}/bulk-fetch-records`, { body, idempotent: true }), ['results', 'records'], 'the records');
+	},
+	/** Reads any number of records by id: `READ_CHUNK` ids a request, one request at a time. */
+	fetchRecords: async (ctx: RequestContext, tableId: string, recordIds: string[], actionFieldIds: string[] = []): Promise<ClayRecord[]> => {
+		const records: ClayRecord[] = [];
+		for (const part of chunk(recordIds, READ_CHUNK)) records.push(...(await api.bulkFetch(ctx, tableId, part, actionFieldIds)));
+		return records;
 	},
 	/** seed: `{count}`; live reference: `{tableTotalRecordsCount}`. */
 	count: async (ctx: RequestContext, tableId: string) => {

@@ -1,4 +1,4 @@
-import { keyedId } from '../../nodes/Clay/actions/record/add';
+import { keyedId } from '../../nodes/Clay/recordIds';
 import { appUrl, autoMap, byId, byUrl, clayFixture, eachProfile, enriched, leadsTable, namesIn } from './setup';
 import type { ClayFixture } from './setup';
 

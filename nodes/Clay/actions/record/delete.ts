@@ -1,11 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { runBatched } from '../../../shared/batch';
-import type { BatchEntry, Outcome } from '../../../shared/batch';
+import { writeByTable } from '../../../shared/batch';
+import type { TableWrite } from '../../../shared/batch';
 import { prepareEach } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
-import { batchOptions, batchSettings, recordIdsParameter, tableId, tableLocator } from '../common';
+import { batchOptions, recordIdsParameter, tableId, tableLocator } from '../common';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -30,29 +30,28 @@ export const description: INodeProperties[] = [
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	const prepared = prepareEach(this, items, (i) => ({ tableId: tableId(this, i), ids: recordIdsParameter(this, i) }));
-	const { batchSize, concurrency } = batchSettings(this);
 
-	// one entry per id; a batch never mixes tables, and never is empty (an empty DELETE deletes all rows)
-	const byTable = new Map<string, Array<BatchEntry<string>>>();
-	prepared.forEach((entry, index) => {
+	// one write per id, with the item it came from; a batch never mixes tables, and never is empty (an empty DELETE deletes all rows)
+	const writes: Array<TableWrite<string>> = [];
+	const itemOf: number[] = [];
+	prepared.forEach((entry, i) => {
 		if (entry instanceof Error) return;
-		const list = byTable.get(entry.tableId) ?? [];
-		for (const id of entry.ids) list.push({ index, payload: id });
-		byTable.set(entry.tableId, list);
+		for (const id of entry.ids) {
+			writes.push({ tableId: entry.tableId, payload: id });
+			itemOf.push(i);
+		}
+	});
+	const outcomes = await writeByTable(this, writes, {
+		send: async (table, ids) => {
+			await api.deleteRecords(this, table, ids);
+			return ids.map(() => true as const);
+		},
+		diagnose: () => undefined,
 	});
 	const failures = new Map<number, Error>();
-	for (const [table, entries] of byTable) {
-		const outcomes: Array<Outcome<true>> = await runBatched(entries, {
-			batchSize,
-			concurrency,
-			send: async (ids) => {
-				await api.deleteRecords(this, table, ids);
-				return ids.map(() => true as const);
-			},
-			diagnose: () => undefined,
-		});
-		for (const outcome of outcomes) if (!outcome.ok && !failures.has(outcome.index)) failures.set(outcome.index, outcome.error);
-	}
+	outcomes.forEach((outcome, k) => {
+		if (outcome && !outcome.ok && !failures.has(itemOf[k])) failures.set(itemOf[k], outcome.error);
+	});
 
 	return prepared.map((entry, i) => {
 		if (entry instanceof Error) return entry;

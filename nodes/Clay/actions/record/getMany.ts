@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { chunk } from '../../../shared/batch';
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
 import { Schemas } from '../../schema';
-import { limitOption, READ_CHUNK, readLimit, returnAllOption, simplifyOption, tableId, tableLocator, viewLocator, viewOf } from '../common';
+import { limitOption, readLimit, returnAllOption, simplifyOption, tableId, tableLocator, viewLocator, viewOf } from '../common';
 
 export const description: INodeProperties[] = [tableLocator, viewLocator, returnAllOption, limitOption(), simplifyOption];
 
@@ -23,11 +22,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const limit = readLimit(this, i);
 		const simplify = this.getNodeParameter('simplify', i, true) as boolean;
 		const ids = await api.viewRecordIds(this, table, view.id);
-		const actionFields = schema.actionFieldIds();
-		const out: IDataObject[] = [];
-		for (const part of chunk(ids.slice(0, limit), READ_CHUNK)) {
-			for (const record of await api.bulkFetch(this, table, part, actionFields)) out.push(schema.output(record, simplify));
-		}
-		return out;
+		const records = await api.fetchRecords(this, table, ids.slice(0, limit), schema.actionFieldIds());
+		return records.map((record): IDataObject => schema.output(record, simplify));
 	});
 }

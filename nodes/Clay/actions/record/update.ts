@@ -1,17 +1,17 @@
-import { sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { chunk } from '../../../shared/batch';
+import { writeByTable } from '../../../shared/batch';
 import { ServiceError, toNodeError } from '../../../shared/errors';
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
+import { nextInterval, waitUntil } from '../../../shared/wait';
 import { api, cellValue } from '../../api';
 import type { ClayRecord } from '../../api';
+import { cellsProperty, ignoreUnknownOption, readCells } from '../../recordCells';
+import { diagnoseRecords, rejectedRecordError } from '../../recordWrites';
 import { Schemas } from '../../schema';
 import type { TableSchema } from '../../schema';
-import { batchOptions, READ_CHUNK, idParameter, simplifyOption, tableId, tableLocator } from '../common';
-import { writeRecordsByTable } from './bulk';
-import { cellsProperty, ignoreUnknownOption, readCells } from './cells';
+import { batchOptions, idParameter, simplifyOption, tableId, tableLocator } from '../common';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -73,34 +73,50 @@ function notVisible(write: Write, record: ClayRecord | undefined): string[] {
 		.map(([fieldId]) => fieldId);
 }
 
+/** The pauses between reads of Verify stop growing here: a short verify timeout is the common case. */
+const VERIFY_MAX_PAUSE_MS = 5000;
+
 /**
  * Re-reads the updated records (in bulk, per table) with growing pauses until every update
- * is visible or the time is up. Returns the last read of each record id, by table.
+ * is visible or the time is up. Returns the last read of each record id, by table, or the
+ * error of an item whose update was accepted but could not be read back.
  */
-async function verify(ctx: IExecuteFunctions, schemas: Schemas, writes: Map<number, Write>, timeoutMs: number): Promise<Map<string, Map<string, ClayRecord>>> {
-	const started = Date.now();
+async function verify(ctx: IExecuteFunctions, schemas: Schemas, writes: Map<number, Write>, timeoutMs: number): Promise<Map<string, Map<string, ClayRecord>> | ServiceError> {
 	const seen = new Map<string, Map<string, ClayRecord>>();
 	let pending = [...writes.values()];
-	let interval = Math.min(500, timeoutMs);
-	for (;;) {
-		await sleep(Math.max(0, Math.min(interval, timeoutMs - (Date.now() - started))));
-		const byTable = new Map<string, Set<string>>();
-		for (const write of pending) byTable.set(write.tableId, (byTable.get(write.tableId) ?? new Set()).add(write.payload.id));
-		for (const [table, ids] of byTable) {
-			const records = seen.get(table) ?? new Map<string, ClayRecord>();
-			const actionFields = (await schemas.get(table)).actionFieldIds();
-			for (const part of chunk([...ids], READ_CHUNK)) {
-				for (const record of await api.bulkFetch(ctx, table, part, actionFields)) records.set(record.id, record);
-			}
-			seen.set(table, records);
-		}
-		// a record Clay does not have will not show the update: it is not waited for
-		pending = pending.filter((write) => {
-			const record = seen.get(write.tableId)?.get(write.payload.id);
-			return record !== undefined && notVisible(write, record).length > 0;
+	let pause = Math.min(500, timeoutMs);
+	// the time running out ends the verify with what it read: updates not visible by then are reported, not failed
+	const timeUp = new Error('verify timeout');
+	try {
+		return await waitUntil(
+			{ timeoutMs, firstIntervalMs: pause },
+			async () => {
+				const byTable = new Map<string, Set<string>>();
+				for (const write of pending) byTable.set(write.tableId, (byTable.get(write.tableId) ?? new Set()).add(write.payload.id));
+				for (const [table, ids] of byTable) {
+					const records = seen.get(table) ?? new Map<string, ClayRecord>();
+					const actionFields = (await schemas.get(table)).actionFieldIds();
+					for (const record of await api.fetchRecords(ctx, table, [...ids], actionFields)) records.set(record.id, record);
+					seen.set(table, records);
+				}
+				// a record Clay does not have will not show the update: it is not waited for
+				pending = pending.filter((write) => {
+					const record = seen.get(write.tableId)?.get(write.payload.id);
+					return record !== undefined && notVisible(write, record).length > 0;
+				});
+				if (!pending.length) return { done: true, value: seen };
+				pause = Math.min(nextInterval(pause), VERIFY_MAX_PAUSE_MS);
+				return { done: false, pauseMs: pause };
+			},
+			() => timeUp,
+			{ pauseFirst: true },
+		);
+	} catch (error) {
+		if (error === timeUp) return seen;
+		return new ServiceError(`The update was accepted, but reading it back failed: ${(error as Error).message}`, {
+			status: error instanceof ServiceError ? error.status : undefined,
+			description: error instanceof ServiceError ? error.details.description : undefined,
 		});
-		if (!pending.length || Date.now() - started >= timeoutMs) return seen;
-		interval = Math.min(interval * 1.5, 5000);
 	}
 }
 
@@ -120,7 +136,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	});
 
 	// where the bulk update does not exist, each record is patched alone and may fail alone
-	const outcomes = await writeRecordsByTable(this, prepared, async (table, records) => await api.updateRecords(this, table, records));
+	const outcomes = await writeByTable(this, prepared, {
+		send: async (table, records) => await api.updateRecords(this, table, records),
+		diagnose: diagnoseRecords,
+		rowError: rejectedRecordError,
+	});
 
 	const accepted = new Map<number, Write>();
 	const results: ItemResult[] = prepared.map((write, i) => {
@@ -134,18 +154,13 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 	let seen: Map<string, Map<string, ClayRecord>> | undefined;
 	if (options.verify && accepted.size) {
-		try {
-			seen = await verify(this, schemas, accepted, Math.max(0, options.verifyTimeout ?? 10) * 1000);
-		} catch (error) {
-			// the updates were accepted; only reading them back failed
-			const failure = new ServiceError(`The update was accepted, but reading it back failed: ${(error as Error).message}`, {
-				status: error instanceof ServiceError ? error.status : undefined,
-				description: error instanceof ServiceError ? error.details.description : undefined,
-			});
-			if (!this.continueOnFail()) throw toNodeError(this.getNode(), failure, [...accepted.keys()][0]);
-			for (const i of accepted.keys()) results[i] = failure;
+		const verified = await verify(this, schemas, accepted, Math.max(0, options.verifyTimeout ?? 10) * 1000);
+		if (verified instanceof ServiceError) {
+			if (!this.continueOnFail()) throw toNodeError(this.getNode(), verified, [...accepted.keys()][0]);
+			for (const i of accepted.keys()) results[i] = verified;
 			return results;
 		}
+		seen = verified;
 	}
 
 	for (const [i, write] of accepted) {

@@ -5,11 +5,11 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
 
-import { itemParameter } from '../../../shared/parameters';
-import { withJsonValues } from '../../../shared/tool';
-import { RECORD_KEYS } from '../../schema';
-import type { TableSchema } from '../../schema';
-import { cellForWrite } from '../../values';
+import { itemParameter } from '../shared/parameters';
+import { withJsonValues } from '../shared/tool';
+import { RECORD_KEYS } from './schema';
+import type { TableSchema } from './schema';
+import { cellForWrite } from './values';
 
 export const cellsProperty: INodeProperties = {
 	displayName: 'Columns',

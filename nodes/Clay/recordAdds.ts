@@ -1,0 +1,202 @@
+/**
+ * Adding the records of one table (Record → Add): the table's record ids before the first write,
+ * the keys it holds already in a keyed Add, the creates in batches, and the existing records
+ * read back (and updated, with "Update It").
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { chunk, mapConcurrent, writeByTable } from '../shared/batch';
+import type { BatchEntry, Outcome } from '../shared/batch';
+import { ServiceError } from '../shared/errors';
+import type { ItemResult } from '../shared/execute';
+import { batchSettings } from '../shared/properties';
+import { api } from './api';
+import type { ClayRecord } from './api';
+import { LOOKUP_CHUNK, Pending, TableCreates, Unknown, unknownError } from './creates';
+import type { CreateResult, SentRecord } from './creates';
+import { existingKeys } from './keys';
+import { generatedId } from './recordIds';
+import { diagnoseRecords, rejectedRecordError } from './recordWrites';
+import type { TableSchema } from './schema';
+
+export interface RecordAdd {
+	tableId: string;
+	payload: SentRecord;
+	/** In a keyed Add: the key column and the key, as compared. */
+	key?: { fieldId: string; text: string };
+}
+
+/** A record whose cells are as stored, with the cells of an update written over them (the update is enqueued). */
+function withCells(record: ClayRecord, cells: IDataObject): ClayRecord {
+	const merged: Record<string, unknown> = { ...(record.cells ?? {}) };
+	for (const [fieldId, value] of Object.entries(cells)) merged[fieldId] = { value };
+	return { ...record, cells: merged };
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: Error };
+
+/** The record ids of a table's "All rows" view, being read: its failure is kept for when it is awaited, not left unhandled meanwhile. */
+export type TableSnapshot = Promise<Settled<{ ids: string[]; complete: boolean }>>;
+
+export function readSnapshot(ctx: IExecuteFunctions, tableId: string, viewId: string): TableSnapshot {
+	return api.viewRecordList(ctx, tableId, viewId).then(
+		(value) => ({ ok: true as const, value }),
+		(error: Error) => ({ ok: false as const, error }),
+	);
+}
+
+const alreadyExists = (error: Error) => error instanceof ServiceError && /already exists/i.test(error.message);
+
+/**
+ * Adds the items of one table. Reads the "All rows" view's record ids first (what the table
+ * held before: the reference for finding records Clay stored under ids of its own), and in a
+ * keyed Add which keys exist; then creates the rest in batches.
+ */
+export async function addToTable(
+	ctx: IExecuteFunctions,
+	schema: TableSchema,
+	writes: Array<[number, RecordAdd]>,
+	settings: { simplify: boolean; update: boolean; snapshot?: TableSnapshot },
+): Promise<Map<number, ItemResult>> {
+	const out = new Map<number, ItemResult>();
+	const view = schema.defaultView();
+	if (!view || !settings.snapshot) throw new Error(`${schema.describe()} has no views, so the node cannot tell which records it holds`);
+
+	// the creates of items without a key need nothing of the table's records: they are listed while its record ids travel
+	const creates: Array<BatchEntry<SentRecord>> = [];
+	for (const [i, write] of writes) if (!write.key) creates.push({ index: i, payload: write.payload });
+
+	const settled = await settings.snapshot;
+	if (!settled.ok) throw settled.error;
+	const { ids: snapshot, complete } = settled.value;
+	const snapshotIds = new Set(snapshot);
+
+	// keyed items: the records already there, by key column
+	const existing = new Map<string, ClayRecord>();
+	const keysByField = new Map<string, Set<string>>();
+	for (const [, write] of writes) if (write.key) keysByField.set(write.key.fieldId, (keysByField.get(write.key.fieldId) ?? new Set()).add(write.key.text));
+	for (const [fieldId, keys] of keysByField) {
+		const { records } = await existingKeys(ctx, schema.id, fieldId, [...keys], snapshot, complete);
+		for (const [key, record] of records) existing.set(`${fieldId}\u0000${key}`, record);
+	}
+
+	// each key once: the first item of a key creates (or finds) its record, later ones share it
+	const leaders = new Map<string, number>();
+	const followers = new Map<number, number>();
+	const found = new Map<number, ClayRecord>();
+	const updates = new Map<number, IDataObject>();
+	const createOf = new Map<number, BatchEntry<SentRecord>>();
+	for (const [i, write] of writes) {
+		if (!write.key) continue;
+		const keyName = `${write.key.fieldId}\u0000${write.key.text}`;
+		const leader = leaders.get(keyName);
+		if (leader !== undefined) {
+			followers.set(i, leader);
+			// "Update It": the later items' columns are written too, the last one winning
+			if (settings.update) {
+				const target = createOf.get(leader)?.payload.cells ?? updates.get(leader);
+				if (target) Object.assign(target, write.payload.cells);
+			}
+			continue;
+		}
+		leaders.set(keyName, i);
+		const record = existing.get(keyName);
+		if (record) {
+			found.set(i, record);
+			if (settings.update) updates.set(i, { ...write.payload.cells });
+			continue;
+		}
+		// a keyed id that names a record of the table with another key (edited since): do not write over it
+		const id = snapshotIds.has(write.payload.id) ? generatedId() : write.payload.id;
+		const entry = { index: i, payload: { id, cells: { ...write.payload.cells } } };
+		creates.push(entry);
+		createOf.set(i, entry);
+	}
+
+	const writeOf = new Map(writes);
+	const keyFields = new Map<string, string>();
+	for (const entry of createOf.values()) keyFields.set(entry.payload.id, writeOf.get(entry.index)!.key!.fieldId);
+	const outputOf = new WeakMap<ClayRecord, IDataObject>();
+	const tableCreates = new TableCreates(ctx, schema, snapshot, view.id, keyFields);
+	const written = await writeByTable<SentRecord, CreateResult | Unknown>(
+		ctx,
+		creates.map((entry) => ({ tableId: schema.id, payload: entry.payload })),
+		{
+			send: async (_table, payloads) => {
+				const results = await tableCreates.send(payloads);
+				// each record's output is made as its batch's answer comes in, while other batches travel
+				for (const result of results) if (!(result instanceof Pending) && !(result instanceof Unknown)) outputOf.set(result, schema.output(result, settings.simplify));
+				return results;
+			},
+			diagnose: diagnoseRecords,
+			rowError: rejectedRecordError,
+			reconcile: async (_table, payloads) => await tableCreates.reconcile(payloads),
+		},
+	);
+	// the writer numbers the creates by position: back to their items
+	const outcomes: Array<Outcome<CreateResult | Unknown>> = written.map((outcome, k) => ({ ...outcome!, index: creates[k].index }));
+	await tableCreates.settlePending();
+
+	// a keyed create Clay refused as a repeated id: that key's record exists (made meanwhile)
+	const refused = outcomes.filter((outcome) => !outcome.ok && writeOf.get(outcome.index)!.key !== undefined && alreadyExists((outcome as { error: Error }).error));
+	if (refused.length) {
+		const ids = refused.map((outcome) => createOf.get(outcome.index)!.payload.id);
+		const there = new Map((await api.bulkFetch(ctx, schema.id, ids)).map((record) => [record.id, record]));
+		for (const outcome of refused) {
+			const record = there.get(createOf.get(outcome.index)!.payload.id);
+			if (!record) continue;
+			found.set(outcome.index, record);
+			if (settings.update) updates.set(outcome.index, createOf.get(outcome.index)!.payload.cells);
+			outcomes.splice(outcomes.indexOf(outcome), 1);
+		}
+	}
+
+	const created = new Map<number, ItemResult>();
+	for (const outcome of outcomes) {
+		if (!outcome.ok) {
+			created.set(outcome.index, outcome.error);
+			continue;
+		}
+		const result = tableCreates.result(outcome.value);
+		created.set(outcome.index, result instanceof Unknown ? unknownError(result, schema) : (outputOf.get(result) ?? schema.output(result, settings.simplify)));
+	}
+
+	// existing records: read again with their enrichment results for the output, then updated if asked
+	const { batchSize, concurrency } = batchSettings(ctx);
+	const actionFields = schema.actionFieldIds();
+	if (found.size && actionFields.length) {
+		const ids = [...new Set([...found.values()].map((record) => record.id))];
+		const reads = await mapConcurrent(chunk(ids, LOOKUP_CHUNK), concurrency, async (part) => await api.bulkFetch(ctx, schema.id, part, actionFields));
+		const fresh = new Map(reads.flat().map((record) => [record.id, record]));
+		for (const [i, record] of found) found.set(i, fresh.get(record.id) ?? record);
+	}
+	const updated = new Map<number, true | Error>();
+	const pendingUpdates = [...updates.entries()].map(([i, cells]) => ({ i, id: found.get(i)!.id, cells }));
+	await mapConcurrent(chunk(pendingUpdates, batchSize), concurrency, async (part) => {
+		let answers: Array<true | Error>;
+		try {
+			answers = await api.updateRecords(ctx, schema.id, part.map(({ id, cells }) => ({ id, cells })));
+		} catch (error) {
+			answers = part.map(() => error as Error);
+		}
+		part.forEach(({ i }, k) => updated.set(i, answers[k]));
+	});
+	for (const [i, record] of found) {
+		const cells = updates.get(i);
+		const failure = updated.get(i);
+		if (failure instanceof Error) {
+			out.set(i, failure);
+			continue;
+		}
+		const json = schema.output(cells ? withCells(record, cells) : record, settings.simplify);
+		json._existing = true;
+		if (cells) json._update = 'enqueued';
+		out.set(i, json);
+	}
+	for (const [i, result] of created) out.set(i, result);
+	for (const [i, leader] of followers) {
+		const result = out.get(leader);
+		out.set(i, result instanceof Error || result === undefined ? (result ?? new Error(`Item ${i}: its key's record was not stored`)) : (JSON.parse(JSON.stringify(result)) as ItemResult));
+	}
+	return out;
+}
