@@ -123,6 +123,3 @@ export const simplifyOption: INodeProperties = {
 };
 
 export const batchOptions = sharedBatchOptions('records', 'Clay', ' (Clay asks for about 10 requests per second at most)');
-
-/** How many record ids go into one bulk read. */
-export const READ_CHUNK = 200;

@@ -1,4 +1,3 @@
-import { sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { chunk } from '../../../shared/batch';
@@ -6,13 +5,13 @@ import { ServiceError, toNodeError } from '../../../shared/errors';
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { toList } from '../../../shared/validate';
-import { nextInterval, waitOptions, waitTiming } from '../../../shared/wait';
-import type { WaitTiming } from '../../../shared/wait';
-import { api, cellStatus, isFinished, RUNNING_STATUSES } from '../../api';
+import { waitOptions, waitTiming } from '../../../shared/wait';
+import { api } from '../../api';
 import type { ClayRecord } from '../../api';
+import { readNotStarted, waitForCells } from '../../enrichmentWait';
 import { ENRICHMENT_TYPES, Schemas } from '../../schema';
 import type { TableSchema } from '../../schema';
-import { READ_CHUNK, idParameter, simplifyOption, tableId, tableLocator, viewLocator, viewOf } from '../common';
+import { idParameter, simplifyOption, tableId, tableLocator, viewLocator, viewOf } from '../common';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -98,8 +97,6 @@ interface Group extends Prepared {
 }
 
 const RUN_CHUNK = 1000;
-/** A targeted cell that shows no run status at all for this long, while all others finished, was not run. */
-const NO_STATUS_GRACE_MS = 30_000;
 const NOT_RUN = 'NOT_RUN';
 
 /** The fields to run, by name or id; none = every enrichment field. */
@@ -209,7 +206,7 @@ async function runGroup(ctx: IExecuteFunctions, group: Group, schema: TableSchem
 	const simplify = ctx.getNodeParameter('simplify', first, true) as boolean;
 	// what Clay did not start is read once, not waited for: its unfinished cells are reported NOT_RUN at once
 	const { records, notRun } = await waitForCells(ctx, schema, targets.filter((id) => !notStarted.has(id)), group.fieldIds, waitTiming(ctx, first));
-	const once = await readOnce(ctx, schema, targets.filter((id) => notStarted.has(id)), group.fieldIds);
+	const once = await readNotStarted(ctx, schema, targets.filter((id) => notStarted.has(id)), group.fieldIds);
 	for (const [id, record] of once.records) records.set(id, record);
 	for (const [id, fields] of once.notRun) notRun.set(id, fields);
 	const render = (record: ClayRecord): IDataObject => {
@@ -240,105 +237,4 @@ async function runGroup(ctx: IExecuteFunctions, group: Group, schema: TableSchem
 		for (const i of group.items.slice(1)) out.set(i, []);
 	}
 	return out;
-}
-
-/**
- * Waits until every targeted cell has finished: its `metadata.status` is `SUCCESS…`
- * (`SUCCESS_NO_DATA`: it ran and found nothing) or `ERROR_…`. Each check re-reads (in bulk) only the records with unfinished cells; the
- * pauses grow by half each time and are spent in n8n's `sleep`. A cell that never shows a
- * status while all others finished (Clay did not run it, e.g. a run condition) is reported
- * as NOT_RUN after a grace period instead of waiting for the timeout.
- */
-async function waitForCells(
-	ctx: IExecuteFunctions,
-	schema: TableSchema,
-	recordIds: string[],
-	fieldIds: string[],
-	timing: WaitTiming,
-): Promise<{ records: Map<string, ClayRecord>; notRun: Map<string, string[]> }> {
-	const started = Date.now();
-	const records = new Map<string, ClayRecord>();
-	let pending = [...new Set(recordIds)];
-	let interval = timing.firstIntervalMs;
-	let onlyStatuslessSince: number | undefined;
-	const unfinished = (record: ClayRecord) => fieldIds.filter((fieldId) => !isFinished(cellStatus(record.cells?.[fieldId])));
-	if (!pending.length) return { records, notRun: new Map() };
-
-	for (;;) {
-		await sleep(Math.max(0, Math.min(interval, timing.timeoutMs - (Date.now() - started))));
-		const seen = new Set<string>();
-		for (const part of chunk(pending, READ_CHUNK)) {
-			for (const record of await api.bulkFetch(ctx, schema.id, part, schema.actionFieldIds())) {
-				records.set(record.id, record);
-				seen.add(record.id);
-			}
-		}
-		// a record that is gone (deleted meanwhile, or a wrong id) is not waited for
-		pending = pending.filter((id) => seen.has(id) && unfinished(records.get(id)!).length > 0);
-		if (!pending.length) return { records, notRun: new Map() };
-
-		const allStatusless = pending.every((id) => {
-			const record = records.get(id)!;
-			return unfinished(record).every((fieldId) => cellStatus(record.cells?.[fieldId]) === undefined);
-		});
-		onlyStatuslessSince = allStatusless ? (onlyStatuslessSince ?? Date.now()) : undefined;
-		if (onlyStatuslessSince !== undefined && Date.now() - onlyStatuslessSince >= Math.min(NO_STATUS_GRACE_MS, timing.timeoutMs / 2)) {
-			return { records, notRun: new Map(pending.map((id) => [id, unfinished(records.get(id)!)])) };
-		}
-
-		if (Date.now() - started >= timing.timeoutMs) throw timeoutError(schema, recordIds, fieldIds, records, timing.timeoutMs);
-		interval = nextInterval(interval);
-	}
-}
-
-/** The records of a run Clay did not start, read once: their targeted cells without a finished run are NOT_RUN. */
-async function readOnce(
-	ctx: IExecuteFunctions,
-	schema: TableSchema,
-	recordIds: string[],
-	fieldIds: string[],
-): Promise<{ records: Map<string, ClayRecord>; notRun: Map<string, string[]> }> {
-	const records = new Map<string, ClayRecord>();
-	const notRun = new Map<string, string[]>();
-	for (const part of chunk([...new Set(recordIds)], READ_CHUNK)) {
-		for (const record of await api.bulkFetch(ctx, schema.id, part, schema.actionFieldIds())) {
-			records.set(record.id, record);
-			const open = fieldIds.filter((fieldId) => !isFinished(cellStatus(record.cells?.[fieldId])));
-			if (open.length) notRun.set(record.id, open);
-		}
-	}
-	return { records, notRun };
-}
-
-function timeoutError(schema: TableSchema, recordIds: string[], fieldIds: string[], records: Map<string, ClayRecord>, timeoutMs: number): ServiceError {
-	let success = 0;
-	let noData = 0;
-	let failed = 0;
-	let open = 0;
-	const unknown = new Map<string, number>();
-	for (const id of new Set(recordIds)) {
-		const record = records.get(id);
-		if (!record) continue;
-		for (const fieldId of fieldIds) {
-			const status = cellStatus(record.cells?.[fieldId]);
-			if (status === 'SUCCESS_NO_DATA') noData++;
-			else if (status?.startsWith('SUCCESS')) success++;
-			else if (status?.startsWith('ERROR_')) failed++;
-			else {
-				open++;
-				if (status !== undefined && !RUNNING_STATUSES.has(status)) unknown.set(status, (unknown.get(status) ?? 0) + 1);
-			}
-		}
-	}
-	const total = success + noData + failed + open;
-	// the list of statuses is open (live reference): a status this node does not know is named, as it may mean "finished"
-	const strange = [...unknown].map(([status, n]) => `${status} (${n})`).join(', ');
-	return new ServiceError(
-		`The enrichment run on ${schema.describe()} did not finish within ${Math.round(timeoutMs / 1000)} s: ${success + noData + failed} of ${total} cells finished (${success} succeeded, ${noData} found no data, ${failed} failed), ${open} still queued or running${strange ? `; run statuses this node does not know: ${strange}` : ''}`,
-		{
-			description:
-				'The run goes on in Clay. Raise "Timeout" under Options, or read the records later with Record → Get or Get Many.' +
-				(strange ? ' If Clay reports a finished run with a status named above, please report it: this node waits only for SUCCESS… and ERROR_… statuses.' : ''),
-		},
-	);
 }

@@ -1,0 +1,107 @@
+/**
+ * Waiting for the cells of an enrichment run (Enrichment → Run with "Wait for Completion"): a
+ * cell has finished when its `metadata.status` is `SUCCESS…` (`SUCCESS_NO_DATA`: it ran and
+ * found nothing) or `ERROR_…`.
+ */
+import { ServiceError } from '../shared/errors';
+import type { RequestContext } from '../shared/request';
+import { waitUntil } from '../shared/wait';
+import type { WaitTiming } from '../shared/wait';
+import { api, cellStatus, isFinished, RUNNING_STATUSES } from './api';
+import type { ClayRecord } from './api';
+import type { TableSchema } from './schema';
+
+/** What a wait read: the last read of each record, and per record the targeted cells Clay did not run. */
+export interface RunCells {
+	records: Map<string, ClayRecord>;
+	notRun: Map<string, string[]>;
+}
+
+/** A targeted cell that shows no run status at all for this long, while all others finished, was not run. */
+const NO_STATUS_GRACE_MS = 30_000;
+
+const unfinishedOf = (record: ClayRecord, fieldIds: string[]) => fieldIds.filter((fieldId) => !isFinished(cellStatus(record.cells?.[fieldId])));
+
+/**
+ * Waits until every targeted cell has finished. Each check re-reads (in bulk) only the records
+ * with unfinished cells. A cell that never shows a status while all others finished (Clay did
+ * not run it, e.g. a run condition) is reported as not run after a grace period instead of
+ * waiting for the timeout.
+ */
+export async function waitForCells(ctx: RequestContext, schema: TableSchema, recordIds: string[], fieldIds: string[], timing: WaitTiming): Promise<RunCells> {
+	const records = new Map<string, ClayRecord>();
+	let pending = [...new Set(recordIds)];
+	let onlyStatuslessSince: number | undefined;
+	if (!pending.length) return { records, notRun: new Map() };
+
+	return await waitUntil<RunCells>(
+		timing,
+		async () => {
+			const seen = new Set<string>();
+			for (const record of await api.fetchRecords(ctx, schema.id, pending, schema.actionFieldIds())) {
+				records.set(record.id, record);
+				seen.add(record.id);
+			}
+			// a record that is gone (deleted meanwhile, or a wrong id) is not waited for
+			pending = pending.filter((id) => seen.has(id) && unfinishedOf(records.get(id)!, fieldIds).length > 0);
+			if (!pending.length) return { done: true, value: { records, notRun: new Map() } };
+
+			const allStatusless = pending.every((id) => {
+				const record = records.get(id)!;
+				return unfinishedOf(record, fieldIds).every((fieldId) => cellStatus(record.cells?.[fieldId]) === undefined);
+			});
+			onlyStatuslessSince = allStatusless ? (onlyStatuslessSince ?? Date.now()) : undefined;
+			if (onlyStatuslessSince !== undefined && Date.now() - onlyStatuslessSince >= Math.min(NO_STATUS_GRACE_MS, timing.timeoutMs / 2)) {
+				return { done: true, value: { records, notRun: new Map(pending.map((id) => [id, unfinishedOf(records.get(id)!, fieldIds)])) } };
+			}
+			return { done: false };
+		},
+		() => timeoutError(schema, recordIds, fieldIds, records, timing.timeoutMs),
+		{ pauseFirst: true },
+	);
+}
+
+/** The records of a run Clay did not start, read once: their targeted cells without a finished run are not run. */
+export async function readNotStarted(ctx: RequestContext, schema: TableSchema, recordIds: string[], fieldIds: string[]): Promise<RunCells> {
+	const records = new Map<string, ClayRecord>();
+	const notRun = new Map<string, string[]>();
+	for (const record of await api.fetchRecords(ctx, schema.id, [...new Set(recordIds)], schema.actionFieldIds())) {
+		records.set(record.id, record);
+		const open = unfinishedOf(record, fieldIds);
+		if (open.length) notRun.set(record.id, open);
+	}
+	return { records, notRun };
+}
+
+function timeoutError(schema: TableSchema, recordIds: string[], fieldIds: string[], records: Map<string, ClayRecord>, timeoutMs: number): ServiceError {
+	let success = 0;
+	let noData = 0;
+	let failed = 0;
+	let open = 0;
+	const unknown = new Map<string, number>();
+	for (const id of new Set(recordIds)) {
+		const record = records.get(id);
+		if (!record) continue;
+		for (const fieldId of fieldIds) {
+			const status = cellStatus(record.cells?.[fieldId]);
+			if (status === 'SUCCESS_NO_DATA') noData++;
+			else if (status?.startsWith('SUCCESS')) success++;
+			else if (status?.startsWith('ERROR_')) failed++;
+			else {
+				open++;
+				if (status !== undefined && !RUNNING_STATUSES.has(status)) unknown.set(status, (unknown.get(status) ?? 0) + 1);
+			}
+		}
+	}
+	const total = success + noData + failed + open;
+	// the list of statuses is open (live reference): a status this node does not know is named, as it may mean "finished"
+	const strange = [...unknown].map(([status, n]) => `${status} (${n})`).join(', ');
+	return new ServiceError(
+		`The enrichment run on ${schema.describe()} did not finish within ${Math.round(timeoutMs / 1000)} s: ${success + noData + failed} of ${total} cells finished (${success} succeeded, ${noData} found no data, ${failed} failed), ${open} still queued or running${strange ? `; run statuses this node does not know: ${strange}` : ''}`,
+		{
+			description:
+				'The run goes on in Clay. Raise "Timeout" under Options, or read the records later with Record → Get or Get Many.' +
+				(strange ? ' If Clay reports a finished run with a status named above, please report it: this node waits only for SUCCESS… and ERROR_… statuses.' : ''),
+		},
+	);
+}
