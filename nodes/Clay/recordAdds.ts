@@ -12,7 +12,7 @@ import type { ItemResult } from '../shared/execute';
 import { batchSettings } from '../shared/properties';
 import { api } from './api';
 import type { ClayRecord } from './api';
-import { LOOKUP_CHUNK, Pending, TableCreates, Unknown, unknownError } from './creates';
+import { LOOKUP_CHUNK, TableCreates, Unknown, unknownError } from './creates';
 import type { CreateResult, SentRecord } from './creates';
 import { existingKeys } from './keys';
 import { generatedId } from './recordIds';
@@ -116,18 +116,12 @@ export async function addToTable(
 	const writeOf = new Map(writes);
 	const keyFields = new Map<string, string>();
 	for (const entry of createOf.values()) keyFields.set(entry.payload.id, writeOf.get(entry.index)!.key!.fieldId);
-	const outputOf = new WeakMap<ClayRecord, IDataObject>();
 	const tableCreates = new TableCreates(ctx, schema, snapshot, view.id, keyFields);
 	const written = await writeByTable<SentRecord, CreateResult | Unknown>(
 		ctx,
 		creates.map((entry) => ({ tableId: schema.id, payload: entry.payload })),
 		{
-			send: async (_table, payloads) => {
-				const results = await tableCreates.send(payloads);
-				// each record's output is made as its batch's answer comes in, while other batches travel
-				for (const result of results) if (!(result instanceof Pending) && !(result instanceof Unknown)) outputOf.set(result, schema.output(result, settings.simplify));
-				return results;
-			},
+			send: async (_table, payloads) => await tableCreates.send(payloads),
 			diagnose: diagnoseRecords,
 			rowError: rejectedRecordError,
 			reconcile: async (_table, payloads) => await tableCreates.reconcile(payloads),
@@ -158,7 +152,7 @@ export async function addToTable(
 			continue;
 		}
 		const result = tableCreates.result(outcome.value);
-		created.set(outcome.index, result instanceof Unknown ? unknownError(result, schema) : (outputOf.get(result) ?? schema.output(result, settings.simplify)));
+		created.set(outcome.index, result instanceof Unknown ? unknownError(result, schema) : schema.output(result, settings.simplify));
 	}
 
 	// existing records: read again with their enrichment results for the output, then updated if asked
