@@ -28,12 +28,6 @@ export interface BatchEntry<P> {
 
 export type Outcome<R> = { index: number; ok: true; value: R } | { index: number; ok: false; error: Error };
 
-/** `runBatched`'s options: the limits and a writer whose calls know no table. */
-export interface BatchOptions<P, R> extends BatchLimits, Omit<TableWriter<P, R>, 'send' | 'reconcile'> {
-	send(payloads: P[]): Promise<R[]>;
-	reconcile?(payloads: P[]): Promise<Array<R | undefined>>;
-}
-
 /** Whether an error leaves the fate of a write unknown. */
 export function isAmbiguous(error: unknown): boolean {
 	return error instanceof ServiceError && error.details.ambiguous === true;
@@ -253,23 +247,4 @@ async function reconcileAmbiguous<P, R>(
 		});
 	}
 	return again;
-}
-
-/**
- * `writeByTable` over entries of one endpoint, outcomes in the entries' order. Clay's Record →
- * Add and Delete call it until they move onto `writeByTable` (restructuring, piece 3).
- */
-export async function runBatched<P, R>(entries: Array<BatchEntry<P>>, options: BatchOptions<P, R>): Promise<Array<Outcome<R>>> {
-	const { send, rowError, reconcile } = options;
-	const outcomes = await writeByTable(
-		options,
-		entries.map((entry) => ({ tableId: '', payload: entry.payload })),
-		{
-			...options,
-			send: async (_tableId, payloads) => await send(payloads),
-			rowError: rowError && ((message, entry, cause) => rowError(message, entries[entry.index], cause)),
-			reconcile: reconcile && (async (_tableId, payloads) => await reconcile(payloads)),
-		},
-	);
-	return outcomes.map((outcome, position) => ({ ...outcome!, index: entries[position].index }));
 }

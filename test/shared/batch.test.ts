@@ -1,106 +1,108 @@
 /** The batched writer on its own: splitting a rejected batch, halving, reconcile rounds, grouping by table. */
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { runBatched, writeByTable } from '../../nodes/shared/batch';
-import type { BatchEntry, BatchOptions, Outcome } from '../../nodes/shared/batch';
+import { writeByTable } from '../../nodes/shared/batch';
+import type { BatchLimits, Outcome, TableWriter } from '../../nodes/shared/batch';
 import { ServiceError } from '../../nodes/shared/errors';
 
-const entries = (payloads: string[]): Array<BatchEntry<string>> => payloads.map((payload, index) => ({ index, payload }));
 const rejected = () => new ServiceError('rejected', { status: 422 });
 const values = <R>(outcomes: Array<Outcome<R> | undefined>) => outcomes.map((o) => (o === undefined ? undefined : o.ok ? o.value : `error: ${o.error.message}`));
 
-function options(over: Partial<BatchOptions<string, string>> & Pick<BatchOptions<string, string>, 'send'>): BatchOptions<string, string> {
-	return { batchSize: 3, concurrency: 1, diagnose: () => undefined, ...over };
+/** A writer of one table, its calls without the table id, and its limits (3 a batch, 1 at a time unless given). */
+type OneTable = Partial<BatchLimits> &
+	Partial<Pick<TableWriter<string, string>, 'diagnose' | 'rowError' | 'reconcileRounds' | 'reconcileDelayMs'>> & {
+		send(payloads: string[]): Promise<string[]>;
+		reconcile?(payloads: string[]): Promise<Array<string | undefined>>;
+	};
+
+async function oneTable(payloads: string[], over: OneTable): Promise<Array<Outcome<string>>> {
+	const { batchSize = 3, concurrency = 1, send, reconcile, ...writer } = over;
+	const outcomes = await writeByTable(
+		{ batchSize, concurrency },
+		payloads.map((payload) => ({ tableId: 't', payload })),
+		{
+			diagnose: () => undefined,
+			...writer,
+			send: async (_tableId, sent) => await send(sent),
+			reconcile: reconcile && (async (_tableId, sent) => await reconcile(sent)),
+		},
+	);
+	return outcomes.map((outcome) => outcome!);
 }
 
-describe('runBatched', () => {
+describe('writeByTable on one table', () => {
 	it('sends batches of the batch size and pairs every result to its entry', async () => {
 		const sent: string[][] = [];
-		const outcomes = await runBatched(
-			entries(['a', 'b', 'c', 'd', 'e']),
-			options({ send: async (payloads) => (sent.push(payloads), payloads.map((p) => p.toUpperCase())) }),
-		);
+		const outcomes = await oneTable(['a', 'b', 'c', 'd', 'e'], { send: async (payloads) => (sent.push(payloads), payloads.map((p) => p.toUpperCase())) });
 		expect(sent).toEqual([['a', 'b', 'c'], ['d', 'e']]);
 		expect(values(outcomes)).toEqual(['A', 'B', 'C', 'D', 'E']);
 	});
 
 	it('fails the rows the service named alone and sends the rest again', async () => {
 		const sent: string[][] = [];
-		const outcomes = await runBatched(
-			entries(['a', 'bad', 'c']),
-			options({
-				send: async (payloads) => {
-					sent.push(payloads);
-					if (payloads.includes('bad')) throw rejected();
-					return payloads;
-				},
-				diagnose: (_error, payloads) => ({ bad: new Map(payloads.flatMap((p, k) => (p === 'bad' ? [[k, 'bad value'] as [number, string]] : []))) }),
-			}),
-		);
+		const outcomes = await oneTable(['a', 'bad', 'c'], {
+			send: async (payloads) => {
+				sent.push(payloads);
+				if (payloads.includes('bad')) throw rejected();
+				return payloads;
+			},
+			diagnose: (_error, payloads) => ({ bad: new Map(payloads.flatMap((p, k) => (p === 'bad' ? [[k, 'bad value'] as [number, string]] : []))) }),
+		});
 		expect(sent).toEqual([['a', 'bad', 'c'], ['a', 'c']]);
 		expect(values(outcomes)).toEqual(['a', 'error: bad value', 'c']);
 	});
 
 	it('halves a batch the service rejects without naming rows, until the bad row stands alone', async () => {
 		const sent: string[][] = [];
-		const outcomes = await runBatched(
-			entries(['a', 'b', 'bad', 'd']),
-			options({
-				batchSize: 4,
-				send: async (payloads) => {
-					sent.push(payloads);
-					if (payloads.includes('bad')) throw rejected();
-					return payloads;
-				},
-				diagnose: () => ({ bad: new Map() }),
-			}),
-		);
+		const outcomes = await oneTable(['a', 'b', 'bad', 'd'], {
+			batchSize: 4,
+			send: async (payloads) => {
+				sent.push(payloads);
+				if (payloads.includes('bad')) throw rejected();
+				return payloads;
+			},
+			diagnose: () => ({ bad: new Map() }),
+		});
 		expect(sent).toEqual([['a', 'b', 'bad', 'd'], ['a', 'b'], ['bad', 'd'], ['bad'], ['d']]);
 		expect(values(outcomes)).toEqual(['a', 'b', 'error: rejected', 'd']);
 	});
 
 	it('fails every entry of a batch with an error that must not be split, sending nothing again', async () => {
 		let calls = 0;
-		const outcomes = await runBatched(
-			entries(['a', 'b']),
-			options({
-				send: async () => {
-					calls++;
-					throw new ServiceError('unauthorized', { status: 401 });
-				},
-			}),
-		);
+		const outcomes = await oneTable(['a', 'b'], {
+			send: async () => {
+				calls++;
+				throw new ServiceError('unauthorized', { status: 401 });
+			},
+		});
 		expect(calls).toBe(1);
 		expect(values(outcomes)).toEqual(['error: unauthorized', 'error: unauthorized']);
 	});
 
 	it('treats an answer with the wrong number of results as ambiguous', async () => {
-		const outcomes = await runBatched(entries(['a', 'b']), options({ send: async () => ['only one'] }));
+		const outcomes = await oneTable(['a', 'b'], { send: async () => ['only one'] });
 		expect(outcomes.every((o) => !o.ok && (o.error as ServiceError).details.ambiguous)).toBe(true);
 	});
 
 	it('reconciles ambiguous writes: found ones succeed, missing ones are sent again, still missing after the rounds fail as not stored', async () => {
 		const stored = new Set<string>();
 		const sent: string[][] = [];
-		const outcomes = await runBatched(
-			entries(['kept', 'lost', 'never']),
-			options({
-				reconcileDelayMs: 1,
-				reconcileRounds: 1,
-				send: async (payloads) => {
-					sent.push(payloads);
-					// the first send stores 'kept' and loses its answer; 'never' is never stored
-					if (sent.length === 1) {
-						stored.add('kept');
-						throw new ServiceError('connection dropped', { ambiguous: true });
-					}
-					for (const p of payloads) if (p !== 'never') stored.add(p);
-					if (payloads.includes('never')) throw new ServiceError('dropped again', { ambiguous: true });
-					return payloads;
-				},
-				reconcile: async (payloads) => payloads.map((p) => (stored.has(p) ? `found ${p}` : undefined)),
-			}),
-		);
+		const outcomes = await oneTable(['kept', 'lost', 'never'], {
+			reconcileDelayMs: 1,
+			reconcileRounds: 1,
+			send: async (payloads) => {
+				sent.push(payloads);
+				// the first send stores 'kept' and loses its answer; 'never' is never stored
+				if (sent.length === 1) {
+					stored.add('kept');
+					throw new ServiceError('connection dropped', { ambiguous: true });
+				}
+				for (const p of payloads) if (p !== 'never') stored.add(p);
+				if (payloads.includes('never')) throw new ServiceError('dropped again', { ambiguous: true });
+				return payloads;
+			},
+			reconcile: async (payloads) => payloads.map((p) => (stored.has(p) ? `found ${p}` : undefined)),
+		});
 		expect(sent).toEqual([['kept', 'lost', 'never'], ['lost', 'never']]);
 		expect(outcomes[0]).toMatchObject({ ok: true, value: 'found kept' });
 		expect(outcomes[1]).toMatchObject({ ok: true, value: 'found lost' });
@@ -111,18 +113,15 @@ describe('runBatched', () => {
 	});
 
 	it('keeps the ambiguous error, saying so, when the look-up fails', async () => {
-		const outcomes = await runBatched(
-			entries(['a']),
-			options({
-				reconcileDelayMs: 1,
-				send: async () => {
-					throw new ServiceError('dropped', { ambiguous: true, description: 'May be stored.' });
-				},
-				reconcile: async () => {
-					throw new Error('list failed');
-				},
-			}),
-		);
+		const outcomes = await oneTable(['a'], {
+			reconcileDelayMs: 1,
+			send: async () => {
+				throw new ServiceError('dropped', { ambiguous: true, description: 'May be stored.' });
+			},
+			reconcile: async () => {
+				throw new Error('list failed');
+			},
+		});
 		const error = (outcomes[0] as unknown as { error: ServiceError }).error;
 		expect(error.details.ambiguous).toBe(true);
 		expect(error.details.description).toBe('May be stored. Reading back to find out failed too: list failed');
