@@ -113,7 +113,8 @@ export async function writeByTable<P, R>(
 	const rowError = writer.rowError ?? namedRowError;
 
 	// Batches are lists of item indices, all of one table; each outcome goes to its item's place
-	// as its batch ends. The lanes take batches from `queue` until it is empty.
+	// as its batch ends. The lanes take batches from `queue` until it is empty; the parts of a
+	// rejected batch go back in at the head, so that with one lane the rows keep their order.
 	const queue: number[][] = [];
 	let next = 0;
 	const enqueue = (indices: number[]) => {
@@ -126,52 +127,46 @@ export async function writeByTable<P, R>(
 		}
 		for (const list of byTable.values()) queue.push(...chunk(list, size));
 	};
+	const entry = (index: number) => ({ index, payload: writes[index].payload });
 
-	const sendBatch = async (batch: number[]): Promise<void> => {
-		if (batch.length === 0) return;
-		const payloads = batch.map((index) => writes[index].payload);
-		let results: R[];
-		try {
-			results = await writer.send(writes[batch[0]].tableId, payloads);
-		} catch (error) {
-			const diagnosis = writer.diagnose(error, payloads);
-			if (!diagnosis) {
-				for (const index of batch) fail(index, error as Error);
-				return;
-			}
-			const entry = (index: number) => ({ index, payload: writes[index].payload });
-			if (batch.length === 1) {
-				const message = diagnosis.bad.get(0);
-				fail(batch[0], message ? rowError(message, entry(batch[0]), error) : (error as Error));
-				return;
-			}
-			const named = [...diagnosis.bad.keys()].filter((k) => k >= 0 && k < batch.length);
-			if (named.length > 0) {
-				for (const k of named) fail(batch[k], rowError(diagnosis.bad.get(k)!, entry(batch[k]), error));
-				await sendBatch(batch.filter((_index, k) => !diagnosis.bad.has(k)));
-				return;
-			}
-			const half = Math.ceil(batch.length / 2);
-			await sendBatch(batch.slice(0, half));
-			await sendBatch(batch.slice(half));
-			return;
-		}
-		if (!Array.isArray(results) || results.length !== batch.length) {
-			const got = Array.isArray(results) ? results.length : 0;
-			const error = new ServiceError(
-				`The service answered ${got} results for a batch of ${batch.length} rows, so the rows could not be matched to their items`,
-				{
-					ambiguous: true,
-					description: 'The rows may have been stored. Check the table before running these items again.',
-				},
-			);
-			for (const index of batch) fail(index, error);
-			return;
-		}
-		batch.forEach((index, k) => (outcomes[index] = { index, ok: true, value: results[k] }));
-	};
 	const lane = async () => {
-		while (next < queue.length) await sendBatch(queue[next++]);
+		while (next < queue.length) {
+			const batch = queue[next++];
+			const payloads = batch.map((index) => writes[index].payload);
+			let results: R[];
+			try {
+				results = await writer.send(writes[batch[0]].tableId, payloads);
+			} catch (error) {
+				const diagnosis = writer.diagnose(error, payloads);
+				if (!diagnosis) {
+					for (const index of batch) fail(index, error as Error);
+				} else if (batch.length === 1) {
+					const message = diagnosis.bad.get(0);
+					fail(batch[0], message ? rowError(message, entry(batch[0]), error) : (error as Error));
+				} else {
+					// the rows the service named fail alone and the rest is sent again; else the batch is halved
+					const named = [...diagnosis.bad.keys()].filter((k) => k >= 0 && k < batch.length);
+					for (const k of named) fail(batch[k], rowError(diagnosis.bad.get(k)!, entry(batch[k]), error));
+					const half = Math.ceil(batch.length / 2);
+					const parts = named.length ? [batch.filter((_index, k) => !diagnosis.bad.has(k))] : [batch.slice(0, half), batch.slice(half)];
+					queue.splice(next, 0, ...parts.filter((part) => part.length > 0));
+				}
+				continue;
+			}
+			if (!Array.isArray(results) || results.length !== batch.length) {
+				const got = Array.isArray(results) ? results.length : 0;
+				const error = new ServiceError(
+					`The service answered ${got} results for a batch of ${batch.length} rows, so the rows could not be matched to their items`,
+					{
+						ambiguous: true,
+						description: 'The rows may have been stored. Check the table before running these items again.',
+					},
+				);
+				for (const index of batch) fail(index, error);
+				continue;
+			}
+			batch.forEach((index, k) => (outcomes[index] = { index, ok: true, value: results[k] }));
+		}
 	};
 
 	// the writes, then (for creates) after each look-up the ones surely not stored, `resends` times at most
