@@ -18,10 +18,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { chunk, mapConcurrent } from '../shared/batch';
+import type { TableWriter } from '../shared/batch';
 import { ServiceError } from '../shared/errors';
 import type { RequestContext } from '../shared/request';
 import { api, cellValue } from './api';
 import type { ClayRecord } from './api';
+import { diagnoseRecords, rejectedRecordError } from './recordWrites';
 import type { TableSchema } from './schema';
 
 export interface SentRecord {
@@ -103,8 +105,12 @@ export function matchAnswer(sent: SentRecord[], answer: unknown[]): { records: A
 	return { records: sent.map(() => undefined), honoured };
 }
 
-/** One run's creates into one table: the snapshot of the table before them, and what each became. */
-export class TableCreates {
+/**
+ * One run's creates into one table: the snapshot of the table before them, and what each
+ * became. It is the batched writer's writer (`writeByTable`): it sends, reads a rejected
+ * batch, and finds the records of a batch whose answer was lost.
+ */
+export class TableCreates implements TableWriter<SentRecord, CreateResult> {
 	/** Ids of records this run created or found (never matched to another record sent). */
 	readonly known = new Set<string>();
 	/** Whether Clay keeps the ids sent, once an answer showed it. */
@@ -126,8 +132,11 @@ export class TableCreates {
 		this.before = new Set(snapshot);
 	}
 
-	/** Sends one batch; every record sent gets its stored record, or `Pending` when the answer did not say. */
-	async send(batch: SentRecord[]): Promise<CreateResult[]> {
+	readonly diagnose = diagnoseRecords;
+	readonly rowError = rejectedRecordError;
+
+	/** Sends one batch (to this table); every record sent gets its stored record, or `Pending` when the answer did not say. */
+	async send(_tableId: string, batch: SentRecord[]): Promise<CreateResult[]> {
 		const answer = await api.createRecords(this.ctx, this.schema.id, batch);
 		const { records, honoured } = matchAnswer(batch, answer);
 		if (honoured !== undefined) this.honoured ??= honoured;
@@ -147,7 +156,7 @@ export class TableCreates {
 	 * `undefined` for one surely not stored (sent again), `Unknown` otherwise. Records Clay
 	 * acknowledged without usable ids are looked up first, so the two are never mixed up.
 	 */
-	async reconcile(lost: SentRecord[]): Promise<Array<ClayRecord | Unknown | undefined>> {
+	async reconcile(_tableId: string, lost: SentRecord[]): Promise<Array<ClayRecord | Unknown | undefined>> {
 		await this.settlePending();
 		const found = await this.locate(lost);
 		return found.map((result, k) => {

@@ -1,12 +1,13 @@
 /**
- * Adding the records of one table (Record → Add): the table's record ids before the first write,
- * the keys it holds already in a keyed Add, the creates in batches, and the existing records
- * read back (and updated, with "Update It").
+ * Adding the records of one table (Record → Add), around the batched creates that the operation
+ * runs itself: before them (`planAdds`) the table's record ids and, in a keyed Add, the keys it
+ * holds already; after them (`finishAdds`) the existing records read back (and updated, with
+ * "Update It") and every item's output.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { chunk, mapConcurrent, writeByTable } from '../shared/batch';
-import type { BatchEntry, Outcome } from '../shared/batch';
+import { chunk, mapConcurrent } from '../shared/batch';
+import type { Outcome, TableWrite } from '../shared/batch';
 import { ServiceError } from '../shared/errors';
 import type { ItemResult } from '../shared/execute';
 import { batchSettings } from '../shared/properties';
@@ -16,7 +17,6 @@ import { LOOKUP_CHUNK, TableCreates, Unknown, unknownError } from './creates';
 import type { CreateResult, SentRecord } from './creates';
 import { existingKeys } from './keys';
 import { generatedId } from './recordIds';
-import { diagnoseRecords, rejectedRecordError } from './recordWrites';
 import type { TableSchema } from './schema';
 
 export interface RecordAdd {
@@ -47,24 +47,42 @@ export function readSnapshot(ctx: IExecuteFunctions, tableId: string, viewId: st
 
 const alreadyExists = (error: Error) => error instanceof ServiceError && /already exists/i.test(error.message);
 
+/** What a table's Add is to do, planned before its first write (`planAdds`) and finished after its last (`finishAdds`). */
+export interface TableAdds {
+	schema: TableSchema;
+	/** The records to create, for `writeByTable`, and each one's item. */
+	creates: Array<TableWrite<SentRecord>>;
+	createItems: number[];
+	/** The writer of the creates, which knows what each became. */
+	writer: TableCreates;
+	/** Each item's write, by item index. */
+	writes: Map<number, RecordAdd>;
+	/** Keyed items whose record exists, and (with "Update It") the cells to write over it. */
+	found: Map<number, ClayRecord>;
+	updates: Map<number, IDataObject>;
+	/** Later items of a key: the item whose record they share. */
+	followers: Map<number, number>;
+	/** "If the Key Exists": Update It. */
+	update: boolean;
+}
+
 /**
- * Adds the items of one table. Reads the "All rows" view's record ids first (what the table
- * held before: the reference for finding records Clay stored under ids of its own), and in a
- * keyed Add which keys exist; then creates the rest in batches.
+ * Plans the Add of one table's items. Reads the "All rows" view's record ids first (what the
+ * table held before: the reference for finding records Clay stored under ids of its own), and
+ * in a keyed Add which keys exist; the items whose record is to be created become `creates`.
  */
-export async function addToTable(
+export async function planAdds(
 	ctx: IExecuteFunctions,
 	schema: TableSchema,
-	writes: Array<[number, RecordAdd]>,
-	settings: { simplify: boolean; update: boolean; snapshot?: TableSnapshot },
-): Promise<Map<number, ItemResult>> {
-	const out = new Map<number, ItemResult>();
+	items: Array<[number, RecordAdd]>,
+	settings: { update: boolean; snapshot?: TableSnapshot },
+): Promise<TableAdds> {
 	const view = schema.defaultView();
 	if (!view || !settings.snapshot) throw new Error(`${schema.describe()} has no views, so the node cannot tell which records it holds`);
 
-	// the creates of items without a key need nothing of the table's records: they are listed while its record ids travel
-	const creates: Array<BatchEntry<SentRecord>> = [];
-	for (const [i, write] of writes) if (!write.key) creates.push({ index: i, payload: write.payload });
+	// the creates of items without a key need nothing of the table's records
+	const creates = new Map<number, SentRecord>();
+	for (const [i, write] of items) if (!write.key) creates.set(i, write.payload);
 
 	const settled = await settings.snapshot;
 	if (!settled.ok) throw settled.error;
@@ -74,7 +92,7 @@ export async function addToTable(
 	// keyed items: the records already there, by key column
 	const existing = new Map<string, ClayRecord>();
 	const keysByField = new Map<string, Set<string>>();
-	for (const [, write] of writes) if (write.key) keysByField.set(write.key.fieldId, (keysByField.get(write.key.fieldId) ?? new Set()).add(write.key.text));
+	for (const [, write] of items) if (write.key) keysByField.set(write.key.fieldId, (keysByField.get(write.key.fieldId) ?? new Set()).add(write.key.text));
 	for (const [fieldId, keys] of keysByField) {
 		const { records } = await existingKeys(ctx, schema.id, fieldId, [...keys], snapshot, complete);
 		for (const [key, record] of records) existing.set(`${fieldId}\u0000${key}`, record);
@@ -85,8 +103,8 @@ export async function addToTable(
 	const followers = new Map<number, number>();
 	const found = new Map<number, ClayRecord>();
 	const updates = new Map<number, IDataObject>();
-	const createOf = new Map<number, BatchEntry<SentRecord>>();
-	for (const [i, write] of writes) {
+	const keyFields = new Map<string, string>();
+	for (const [i, write] of items) {
 		if (!write.key) continue;
 		const keyName = `${write.key.fieldId}\u0000${write.key.text}`;
 		const leader = leaders.get(keyName);
@@ -94,7 +112,7 @@ export async function addToTable(
 			followers.set(i, leader);
 			// "Update It": the later items' columns are written too, the last one winning
 			if (settings.update) {
-				const target = createOf.get(leader)?.payload.cells ?? updates.get(leader);
+				const target = creates.get(leader)?.cells ?? updates.get(leader);
 				if (target) Object.assign(target, write.payload.cells);
 			}
 			continue;
@@ -108,53 +126,65 @@ export async function addToTable(
 		}
 		// a keyed id that names a record of the table with another key (edited since): do not write over it
 		const id = snapshotIds.has(write.payload.id) ? generatedId() : write.payload.id;
-		const entry = { index: i, payload: { id, cells: { ...write.payload.cells } } };
-		creates.push(entry);
-		createOf.set(i, entry);
+		creates.set(i, { id, cells: { ...write.payload.cells } });
+		keyFields.set(id, write.key.fieldId);
 	}
 
-	const writeOf = new Map(writes);
-	const keyFields = new Map<string, string>();
-	for (const entry of createOf.values()) keyFields.set(entry.payload.id, writeOf.get(entry.index)!.key!.fieldId);
-	const tableCreates = new TableCreates(ctx, schema, snapshot, view.id, keyFields);
-	const written = await writeByTable<SentRecord, CreateResult | Unknown>(
-		ctx,
-		creates.map((entry) => ({ tableId: schema.id, payload: entry.payload })),
-		{
-			send: async (_table, payloads) => await tableCreates.send(payloads),
-			diagnose: diagnoseRecords,
-			rowError: rejectedRecordError,
-			reconcile: async (_table, payloads) => await tableCreates.reconcile(payloads),
-		},
-	);
+	const createItems = [...creates.keys()];
+	return {
+		schema,
+		creates: createItems.map((i) => ({ tableId: schema.id, payload: creates.get(i)! })),
+		createItems,
+		writer: new TableCreates(ctx, schema, snapshot, view.id, keyFields),
+		writes: new Map(items),
+		found,
+		updates,
+		followers,
+		update: settings.update,
+	};
+}
+
+/**
+ * Finishes a table's Add once `writeByTable` wrote its creates (`written`, by position in
+ * `adds.creates`): looks up the records Clay acknowledged without ids, takes a keyed create
+ * refused as a repeated id for its existing record, reads the existing records again with their
+ * enrichment results, updates them ("Update It"), and gives every item its output or error.
+ */
+export async function finishAdds(
+	ctx: IExecuteFunctions,
+	adds: TableAdds,
+	written: Array<Outcome<CreateResult> | undefined>,
+	simplify: boolean,
+): Promise<Map<number, ItemResult>> {
+	const { schema, writer, writes, found, updates, followers } = adds;
+	const out = new Map<number, ItemResult>();
+	const sentOf = new Map(adds.createItems.map((i, k) => [i, adds.creates[k].payload]));
 	// the writer numbers the creates by position: back to their items
-	const outcomes: Array<Outcome<CreateResult | Unknown>> = written.map((outcome, k) => ({ ...outcome!, index: creates[k].index }));
-	await tableCreates.settlePending();
+	const outcomes: Array<Outcome<CreateResult>> = written.map((outcome, k) => ({ ...outcome!, index: adds.createItems[k] }));
+	await writer.settlePending();
 
 	// a keyed create Clay refused as a repeated id: that key's record exists (made meanwhile)
-	const refused = outcomes.filter((outcome) => !outcome.ok && writeOf.get(outcome.index)!.key !== undefined && alreadyExists((outcome as { error: Error }).error));
+	const refused = outcomes.filter((outcome) => !outcome.ok && writes.get(outcome.index)!.key !== undefined && alreadyExists((outcome as { error: Error }).error));
 	if (refused.length) {
-		const ids = refused.map((outcome) => createOf.get(outcome.index)!.payload.id);
-		const there = new Map((await api.bulkFetch(ctx, schema.id, ids)).map((record) => [record.id, record]));
+		const there = new Map((await api.bulkFetch(ctx, schema.id, refused.map((outcome) => sentOf.get(outcome.index)!.id))).map((record) => [record.id, record]));
 		for (const outcome of refused) {
-			const record = there.get(createOf.get(outcome.index)!.payload.id);
+			const sent = sentOf.get(outcome.index)!;
+			const record = there.get(sent.id);
 			if (!record) continue;
 			found.set(outcome.index, record);
-			if (settings.update) updates.set(outcome.index, createOf.get(outcome.index)!.payload.cells);
+			if (adds.update) updates.set(outcome.index, sent.cells);
 			outcomes.splice(outcomes.indexOf(outcome), 1);
 		}
 	}
 
-	const created = new Map<number, ItemResult>();
 	for (const outcome of outcomes) {
 		if (!outcome.ok) {
-			created.set(outcome.index, outcome.error);
+			out.set(outcome.index, outcome.error);
 			continue;
 		}
-		const result = tableCreates.result(outcome.value);
-		created.set(outcome.index, result instanceof Unknown ? unknownError(result, schema) : schema.output(result, settings.simplify));
+		const result = writer.result(outcome.value);
+		out.set(outcome.index, result instanceof Unknown ? unknownError(result, schema) : schema.output(result, simplify));
 	}
-
 	// existing records: read again with their enrichment results for the output, then updated if asked
 	const { batchSize, concurrency } = batchSettings(ctx);
 	const actionFields = schema.actionFieldIds();
@@ -182,12 +212,11 @@ export async function addToTable(
 			out.set(i, failure);
 			continue;
 		}
-		const json = schema.output(cells ? withCells(record, cells) : record, settings.simplify);
+		const json = schema.output(cells ? withCells(record, cells) : record, simplify);
 		json._existing = true;
 		if (cells) json._update = 'enqueued';
 		out.set(i, json);
 	}
-	for (const [i, result] of created) out.set(i, result);
 	for (const [i, leader] of followers) {
 		const result = out.get(leader);
 		out.set(i, result instanceof Error || result === undefined ? (result ?? new Error(`Item ${i}: its key's record was not stored`)) : (JSON.parse(JSON.stringify(result)) as ItemResult));

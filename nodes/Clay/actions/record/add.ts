@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import { writeByTable } from '../../../shared/batch';
 import { toNodeError } from '../../../shared/errors';
 import { prepareWithTable } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { itemParameter } from '../../../shared/parameters';
 import { keyText } from '../../keys';
-import { addToTable, readSnapshot } from '../../recordAdds';
+import { finishAdds, planAdds, readSnapshot } from '../../recordAdds';
 import type { RecordAdd, TableSnapshot } from '../../recordAdds';
 import { cellsProperty, ignoreUnknownOption, readCells } from '../../recordCells';
 import { generatedId, keyedId } from '../../recordIds';
@@ -146,10 +147,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	for (const [table, indexes] of byTable) {
 		const schema = await schemas.get(table);
 		try {
-			const outputs = await addToTable(this, schema, indexes.map((i) => [i, prepared[i] as RecordAdd]), { simplify, update, snapshot: snapshots.get(table) });
-			for (const [i, output] of outputs) results[i] = output;
+			const adds = await planAdds(this, schema, indexes.map((i) => [i, prepared[i] as RecordAdd]), { update, snapshot: snapshots.get(table) });
+			const written = await writeByTable(this, adds.creates, adds.writer);
+			for (const [i, output] of await finishAdds(this, adds, written, simplify)) results[i] = output;
 		} catch (error) {
-			// a read every item of the table needs failed (its record ids, its keys): nothing was written
+			// a read all the table's items need failed: before the writes (its record ids, its keys),
+			// or after them (the records Clay stored, read back): every item of the table fails with it
 			if (!this.continueOnFail()) throw toNodeError(this.getNode(), error, indexes[0]);
 			for (const i of indexes) results[i] = error as Error;
 		}
