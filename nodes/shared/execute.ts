@@ -138,6 +138,9 @@ export async function prepareWithTable<S, A, T>(
 	}
 	const tables = new Map<string, Settled<S>>();
 	for (const [tableId, read] of reads) tables.set(tableId, await read);
+	// a read may start another request as it ends (Clay's record ids of the default view): it leaves
+	// now, and travels while the items are finished
+	for (let turn = 0; reads.size > 0 && turn < FIRST_TURNS; turn++) await sleep(0);
 
 	const prepared: Array<T | Error> = new Array(items.length);
 	for (let i = 0; i < items.length; i++) {
