@@ -119,6 +119,8 @@ export class TableCreates implements TableWriter<SentRecord, CreateResult> {
 	/** Records Clay acknowledged without usable ids, not looked up yet. */
 	private unresolved: Pending[] = [];
 	private readonly resolved = new Map<Pending, ClayRecord | Unknown>();
+	/** The output item of each record stored, made as its batch's answer arrives (while the other batches travel, not all after the last). */
+	private readonly outputs = new Map<ClayRecord, IDataObject>();
 
 	constructor(
 		private readonly ctx: RequestContext,
@@ -127,7 +129,9 @@ export class TableCreates implements TableWriter<SentRecord, CreateResult> {
 		snapshot: string[],
 		private readonly viewId: string,
 		/** In a keyed Add: the key column of each record sent (by the id sent), which identifies it by content. */
-		private readonly keyFields: ReadonlyMap<string, string> = new Map(),
+		private readonly keyFields: ReadonlyMap<string, string>,
+		/** The node's Simplify: the shape of the output items. */
+		private readonly simplify: boolean,
 	) {
 		this.before = new Set(snapshot);
 	}
@@ -147,8 +151,16 @@ export class TableCreates implements TableWriter<SentRecord, CreateResult> {
 				return pending;
 			}
 			this.known.add(record.id);
+			this.output(record);
 			return record;
 		});
+	}
+
+	/** A stored record's output item (made once). */
+	output(record: ClayRecord): IDataObject {
+		let json = this.outputs.get(record);
+		if (!json) this.outputs.set(record, (json = this.schema.output(record, this.simplify)));
+		return json;
 	}
 
 	/**

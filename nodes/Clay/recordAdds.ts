@@ -50,13 +50,13 @@ const alreadyExists = (error: Error) => error instanceof ServiceError && /alread
 /** What a table's Add is to do, planned before its first write (`planAdds`) and finished after its last (`finishAdds`). */
 export interface TableAdds {
 	schema: TableSchema;
-	/** The records to create, for `writeByTable`, and each one's item. */
+	/** The records to create, for `writeByTable`, and the item of each (by position). */
 	creates: Array<TableWrite<SentRecord>>;
 	createItems: number[];
 	/** The writer of the creates, which knows what each became. */
 	writer: TableCreates;
-	/** Each item's write, by item index. */
-	writes: Map<number, RecordAdd>;
+	/** The items' writes, by item index. */
+	writes: ReadonlyArray<RecordAdd | Error>;
 	/** Keyed items whose record exists, and (with "Update It") the cells to write over it. */
 	found: Map<number, ClayRecord>;
 	updates: Map<number, IDataObject>;
@@ -64,55 +64,68 @@ export interface TableAdds {
 	followers: Map<number, number>;
 	/** "If the Key Exists": Update It. */
 	update: boolean;
+	/** The node's Simplify. */
+	simplify: boolean;
 }
 
 /**
- * Plans the Add of one table's items. Reads the "All rows" view's record ids first (what the
- * table held before: the reference for finding records Clay stored under ids of its own), and
- * in a keyed Add which keys exist; the items whose record is to be created become `creates`.
+ * Plans the Add of one table's items (`indexes` into `writes`). Reads the "All rows" view's
+ * record ids first (what the table held before: the reference for finding records Clay stored
+ * under ids of its own), and in a keyed Add which keys exist; the items whose record is to be
+ * created become `creates`.
  */
 export async function planAdds(
 	ctx: IExecuteFunctions,
 	schema: TableSchema,
-	items: Array<[number, RecordAdd]>,
-	settings: { update: boolean; snapshot?: TableSnapshot },
+	writes: ReadonlyArray<RecordAdd | Error>,
+	indexes: number[],
+	settings: { update: boolean; simplify: boolean; snapshot?: TableSnapshot },
 ): Promise<TableAdds> {
 	const view = schema.defaultView();
 	if (!view || !settings.snapshot) throw new Error(`${schema.describe()} has no views, so the node cannot tell which records it holds`);
 
-	// the creates of items without a key need nothing of the table's records
-	const creates = new Map<number, SentRecord>();
-	for (const [i, write] of items) if (!write.key) creates.set(i, write.payload);
+	// the creates of items without a key need nothing of the table's records: their writes are sent as they are
+	const creates: Array<TableWrite<SentRecord>> = [];
+	const createItems: number[] = [];
+	const keyed: Array<[number, Required<RecordAdd>]> = [];
+	for (const i of indexes) {
+		const write = writes[i] as RecordAdd;
+		if (write.key) keyed.push([i, write as Required<RecordAdd>]);
+		else {
+			creates.push(write);
+			createItems.push(i);
+		}
+	}
 
 	const settled = await settings.snapshot;
 	if (!settled.ok) throw settled.error;
 	const { ids: snapshot, complete } = settled.value;
-	const snapshotIds = new Set(snapshot);
 
 	// keyed items: the records already there, by key column
 	const existing = new Map<string, ClayRecord>();
 	const keysByField = new Map<string, Set<string>>();
-	for (const [, write] of items) if (write.key) keysByField.set(write.key.fieldId, (keysByField.get(write.key.fieldId) ?? new Set()).add(write.key.text));
+	for (const [, { key }] of keyed) keysByField.set(key.fieldId, (keysByField.get(key.fieldId) ?? new Set()).add(key.text));
 	for (const [fieldId, keys] of keysByField) {
 		const { records } = await existingKeys(ctx, schema.id, fieldId, [...keys], snapshot, complete);
 		for (const [key, record] of records) existing.set(`${fieldId}\u0000${key}`, record);
 	}
 
 	// each key once: the first item of a key creates (or finds) its record, later ones share it
+	const snapshotIds = keyed.length ? new Set(snapshot) : undefined;
 	const leaders = new Map<string, number>();
 	const followers = new Map<number, number>();
 	const found = new Map<number, ClayRecord>();
 	const updates = new Map<number, IDataObject>();
+	const createOf = new Map<number, SentRecord>();
 	const keyFields = new Map<string, string>();
-	for (const [i, write] of items) {
-		if (!write.key) continue;
+	for (const [i, write] of keyed) {
 		const keyName = `${write.key.fieldId}\u0000${write.key.text}`;
 		const leader = leaders.get(keyName);
 		if (leader !== undefined) {
 			followers.set(i, leader);
 			// "Update It": the later items' columns are written too, the last one winning
 			if (settings.update) {
-				const target = creates.get(leader)?.cells ?? updates.get(leader);
+				const target = createOf.get(leader)?.cells ?? updates.get(leader);
 				if (target) Object.assign(target, write.payload.cells);
 			}
 			continue;
@@ -125,22 +138,24 @@ export async function planAdds(
 			continue;
 		}
 		// a keyed id that names a record of the table with another key (edited since): do not write over it
-		const id = snapshotIds.has(write.payload.id) ? generatedId() : write.payload.id;
-		creates.set(i, { id, cells: { ...write.payload.cells } });
-		keyFields.set(id, write.key.fieldId);
+		const sent = { id: snapshotIds!.has(write.payload.id) ? generatedId() : write.payload.id, cells: { ...write.payload.cells } };
+		creates.push({ tableId: schema.id, payload: sent });
+		createItems.push(i);
+		createOf.set(i, sent);
+		keyFields.set(sent.id, write.key.fieldId);
 	}
 
-	const createItems = [...creates.keys()];
 	return {
 		schema,
-		creates: createItems.map((i) => ({ tableId: schema.id, payload: creates.get(i)! })),
+		creates,
 		createItems,
-		writer: new TableCreates(ctx, schema, snapshot, view.id, keyFields),
-		writes: new Map(items),
+		writer: new TableCreates(ctx, schema, snapshot, view.id, keyFields, settings.simplify),
+		writes,
 		found,
 		updates,
 		followers,
 		update: settings.update,
+		simplify: settings.simplify,
 	};
 }
 
@@ -154,37 +169,39 @@ export async function finishAdds(
 	ctx: IExecuteFunctions,
 	adds: TableAdds,
 	written: Array<Outcome<CreateResult> | undefined>,
-	simplify: boolean,
 ): Promise<Map<number, ItemResult>> {
-	const { schema, writer, writes, found, updates, followers } = adds;
+	const { schema, creates, createItems, writer, writes, found, updates, followers, simplify } = adds;
 	const out = new Map<number, ItemResult>();
-	const sentOf = new Map(adds.createItems.map((i, k) => [i, adds.creates[k].payload]));
-	// the writer numbers the creates by position: back to their items
-	const outcomes: Array<Outcome<CreateResult>> = written.map((outcome, k) => ({ ...outcome!, index: adds.createItems[k] }));
 	await writer.settlePending();
 
 	// a keyed create Clay refused as a repeated id: that key's record exists (made meanwhile)
-	const refused = outcomes.filter((outcome) => !outcome.ok && writes.get(outcome.index)!.key !== undefined && alreadyExists((outcome as { error: Error }).error));
+	const refused: number[] = [];
+	written.forEach((outcome, k) => {
+		if (outcome && !outcome.ok && (writes[createItems[k]] as RecordAdd).key !== undefined && alreadyExists(outcome.error)) refused.push(k);
+	});
+	const existed = new Set<number>();
 	if (refused.length) {
-		const there = new Map((await api.bulkFetch(ctx, schema.id, refused.map((outcome) => sentOf.get(outcome.index)!.id))).map((record) => [record.id, record]));
-		for (const outcome of refused) {
-			const sent = sentOf.get(outcome.index)!;
-			const record = there.get(sent.id);
+		const there = new Map((await api.bulkFetch(ctx, schema.id, refused.map((k) => creates[k].payload.id))).map((record) => [record.id, record]));
+		for (const k of refused) {
+			const record = there.get(creates[k].payload.id);
 			if (!record) continue;
-			found.set(outcome.index, record);
-			if (adds.update) updates.set(outcome.index, sent.cells);
-			outcomes.splice(outcomes.indexOf(outcome), 1);
+			found.set(createItems[k], record);
+			if (adds.update) updates.set(createItems[k], creates[k].payload.cells);
+			existed.add(k);
 		}
 	}
 
-	for (const outcome of outcomes) {
+	// every create writes one record and one outcome (the writer's outcomes are by position)
+	written.forEach((outcome, k) => {
+		if (!outcome || existed.has(k)) return;
 		if (!outcome.ok) {
-			out.set(outcome.index, outcome.error);
-			continue;
+			out.set(createItems[k], outcome.error);
+			return;
 		}
 		const result = writer.result(outcome.value);
-		out.set(outcome.index, result instanceof Unknown ? unknownError(result, schema) : schema.output(result, simplify));
-	}
+		out.set(createItems[k], result instanceof Unknown ? unknownError(result, schema) : writer.output(result));
+	});
+
 	// existing records: read again with their enrichment results for the output, then updated if asked
 	const { batchSize, concurrency } = batchSettings(ctx);
 	const actionFields = schema.actionFieldIds();

@@ -147,9 +147,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	for (const [table, indexes] of byTable) {
 		const schema = await schemas.get(table);
 		try {
-			const adds = await planAdds(this, schema, indexes.map((i) => [i, prepared[i] as RecordAdd]), { update, snapshot: snapshots.get(table) });
+			const adds = await planAdds(this, schema, prepared, indexes, { update, simplify, snapshot: snapshots.get(table) });
 			const written = await writeByTable(this, adds.creates, adds.writer);
-			for (const [i, output] of await finishAdds(this, adds, written, simplify)) results[i] = output;
+			for (const [i, output] of await finishAdds(this, adds, written)) results[i] = output;
 		} catch (error) {
 			// a read all the table's items need failed: before the writes (its record ids, its keys),
 			// or after them (the records Clay stored, read back): every item of the table fails with it
