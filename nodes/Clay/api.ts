@@ -26,6 +26,12 @@ export interface ClayField {
 	options?: unknown;
 }
 
+/** One condition of a find: an operator and, for most, the value compared with. */
+export interface FindCondition {
+	operator: string;
+	value?: unknown;
+}
+
 export interface ClayView {
 	id: string;
 	name: string;
@@ -336,11 +342,12 @@ export const api = {
 		return count;
 	},
 	/**
-	 * The records whose field equals a value (zapier findRecord, live: an AND filter of one
-	 * EQUAL operand). `undefined` when Clay has no find endpoint (seed).
+	 * The records whose field meets one condition (zapier findRecord, live: an AND filter of one
+	 * FIELD operand; the operator follows the column type, see keys.ts `findConditionOf`).
+	 * `undefined` when Clay has no find endpoint (seed).
 	 */
-	findEqual: async (ctx: RequestContext, tableId: string, fieldId: string, value: unknown, limit = 10): Promise<ClayRecord[] | undefined> => {
-		const filter = { type: 'AND', operands: [{ fieldId, type: 'FIELD', filterConfig: { type: 'OPERATOR', operator: 'EQUAL', value } }] };
+	findWhere: async (ctx: RequestContext, tableId: string, fieldId: string, condition: FindCondition, limit = 10): Promise<ClayRecord[] | undefined> => {
+		const filter = { type: 'AND', operands: [{ fieldId, type: 'FIELD', filterConfig: { type: 'OPERATOR', ...condition } }] };
 		let body: unknown;
 		try {
 			body = await call(ctx, 'POST', `/tables/${enc(tableId)}/find`, { qs: { limit }, body: { filter }, idempotent: true });

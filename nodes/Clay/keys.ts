@@ -3,23 +3,96 @@
  * column holds each key, read once per run.
  *
  * Two ways, whichever costs fewer requests: for a few keys, Clay's find (zapier findRecord,
- * live: one `POST /tables/{t}/find` per key, an EQUAL filter on the key column); otherwise —
- * or where Clay has no find (seed) — the key column of every record of the "All rows" view
- * (its record ids, read once per run anyway, then bulk-fetch-records in batches of 500, three in
- * flight). Keys compare as text, trimmed (`42` matches `"42"`); of several records with one key
- * the first the view lists is the one.
+ * live: one `POST /tables/{t}/find` per key, the operator following the column type); otherwise —
+ * or where Clay has no find (seed), or a find fails — the key column of every record of the
+ * default view (its record ids, read once per run anyway, then bulk-fetch-records in batches of
+ * 500, three in flight). Keys compare by their column's type (`keyTextOf`); of several records
+ * with one key the first the view lists is the one.
  */
 import { chunk, mapConcurrent } from '../shared/batch';
 import { ServiceError } from '../shared/errors';
 import type { RequestContext } from '../shared/request';
 import { api, cellValue } from './api';
-import type { ClayRecord } from './api';
+import type { ClayField, ClayRecord, FindCondition } from './api';
 import { LOOKUP_CHUNK, valueText } from './creates';
+import { isSelectField, isUsersField, optionsOf } from './values';
 
 const CONCURRENCY = 3;
 
-/** The text a key is compared by; empty for no key. */
-export const keyText = valueText;
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+const BOOLEAN_TYPES = new Set(['boolean', 'checkbox']);
+const TRUE_TEXTS = new Set(['true', '1', 'yes']);
+const FALSE_TEXTS = new Set(['false', '0', 'no']);
+
+/** The ids a select or users cell holds, as written (`{optionIds}`, `{userIds}`), as a list, or one id; select option names become their ids. */
+function idsOf(field: ClayField, value: unknown): string[] {
+	const wrapped = isObject(value) ? (value.optionIds ?? value.userIds) : value;
+	const list = Array.isArray(wrapped) ? wrapped : wrapped === null || wrapped === undefined || wrapped === '' ? [] : [wrapped];
+	const options = isSelectField(field) ? optionsOf(field) : [];
+	return list
+		.map((entry) => {
+			const text = String(entry).trim();
+			return options.find((option) => option.id === text)?.id ?? options.find((option) => option.name.trim().toLowerCase() === text.toLowerCase())?.id ?? text;
+		})
+		.filter(Boolean)
+		.sort();
+}
+
+/** A number written as a number or as text (`"42"`, `" 4.50 "`), as a number; `undefined` for anything else. */
+function numberOf(value: unknown): number | undefined {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+	if (typeof value !== 'string' || value.trim() === '') return undefined;
+	const number = Number(value.trim());
+	return Number.isFinite(number) ? number : undefined;
+}
+
+function booleanOf(value: unknown): boolean | undefined {
+	if (typeof value === 'boolean') return value;
+	const text = String(value ?? '').trim().toLowerCase();
+	return TRUE_TEXTS.has(text) ? true : FALSE_TEXTS.has(text) ? false : undefined;
+}
+
+/**
+ * The text a key compares by, for its column's type: select and users cells by their ids (an
+ * item may give option names; Clay stores `{optionIds}`), numbers as numbers (`"42"` is `42`),
+ * booleans as true/false; other values as text, trimmed. Empty for no key.
+ */
+export function keyTextOf(field: ClayField | undefined, value: unknown): string {
+	if (field && (isSelectField(field) || isUsersField(field))) return idsOf(field, value).join(',');
+	if (field?.type === 'number') {
+		const number = numberOf(value);
+		if (number !== undefined) return String(number);
+	}
+	if (field && BOOLEAN_TYPES.has(String(field.type))) {
+		const flag = booleanOf(value);
+		if (flag !== undefined) return String(flag);
+	}
+	return valueText(value);
+}
+
+/**
+ * The find condition of a key, typed for its column as the live-tested client sends it (zapier
+ * findRecord): `SELECT_EQUAL` with an option id, `USER_EQUAL` with a user id, `CHECKED` /
+ * `NOT_CHECKED` for a boolean, `EQUAL` with a number for a number column and with the text
+ * otherwise. `undefined` when one condition cannot say it (several options or users): the key
+ * column is read instead.
+ */
+export function findConditionOf(field: ClayField, value: unknown): FindCondition | undefined {
+	if (isSelectField(field) || isUsersField(field)) {
+		const ids = idsOf(field, value);
+		if (ids.length !== 1) return undefined;
+		return { operator: isSelectField(field) ? 'SELECT_EQUAL' : 'USER_EQUAL', value: ids[0] };
+	}
+	if (BOOLEAN_TYPES.has(String(field.type))) {
+		const flag = booleanOf(value);
+		return flag === undefined ? undefined : { operator: flag ? 'CHECKED' : 'NOT_CHECKED' };
+	}
+	if (field.type === 'number') {
+		const number = numberOf(value);
+		return number === undefined ? undefined : { operator: 'EQUAL', value: number };
+	}
+	return { operator: 'EQUAL', value: valueText(value) };
+}
 
 export interface KeyLookup {
 	records: Map<string, ClayRecord>;
@@ -28,22 +101,39 @@ export interface KeyLookup {
 }
 
 /**
- * The records already holding each of `keys` in `fieldId`; `snapshot` is the view's record ids,
- * `complete` false when that is only a first page of a larger table: then only find can tell.
+ * The records already holding each key in the key column `field`; `keys` maps each key's text
+ * (`keyTextOf`) to its value as written. `snapshot` is the view's record ids, `complete` false
+ * when that is only a first page of a larger table: then only find can tell.
  */
-export async function existingKeys(ctx: RequestContext, tableId: string, fieldId: string, keys: string[], snapshot: string[], complete = true): Promise<KeyLookup> {
+export async function existingKeys(
+	ctx: RequestContext,
+	tableId: string,
+	field: ClayField,
+	keys: ReadonlyMap<string, unknown>,
+	snapshot: string[],
+	complete = true,
+): Promise<KeyLookup> {
 	const records = new Map<string, ClayRecord>();
-	if ((!snapshot.length && complete) || !keys.length) return { records, via: 'none' };
-	const wanted = new Set(keys);
+	if ((!snapshot.length && complete) || !keys.size) return { records, via: 'none' };
 	const keep = (record: ClayRecord) => {
-		const key = keyText(cellValue(record.cells?.[fieldId]));
-		if (key && wanted.has(key) && !records.has(key)) records.set(key, record);
+		const key = keyTextOf(field, cellValue(record.cells?.[field.id]));
+		if (key && keys.has(key) && !records.has(key)) records.set(key, record);
 	};
 
 	// a find per key costs less than reading the column when there are fewer keys than batches to read
-	if (!complete || keys.length <= Math.ceil(snapshot.length / LOOKUP_CHUNK)) {
-		const found = await mapConcurrent(keys, CONCURRENCY, async (key) => await api.findEqual(ctx, tableId, fieldId, key));
-		if (found.every((list) => list !== undefined)) {
+	if (!complete || keys.size <= Math.ceil(snapshot.length / LOOKUP_CHUNK)) {
+		const conditions = [...keys.values()].map((value) => findConditionOf(field, value));
+		let found: Array<ClayRecord[] | undefined> | undefined;
+		let failure: Error | undefined;
+		if (conditions.every((condition) => condition !== undefined)) {
+			try {
+				found = await mapConcurrent(conditions as FindCondition[], CONCURRENCY, async (condition) => await api.findWhere(ctx, tableId, field.id, condition));
+			} catch (error) {
+				// a find Clay refuses (an operator it does not know for this column…): the column is read instead
+				failure = error as Error;
+			}
+		}
+		if (found?.every((list) => list !== undefined)) {
 			// find answers in its own order: the view's order decides between records sharing a key
 			const position = new Map(snapshot.map((id, index) => [id, index]));
 			const all = (found as ClayRecord[][]).flat().sort((a, b) => (position.get(a.id) ?? Infinity) - (position.get(b.id) ?? Infinity));
@@ -51,8 +141,9 @@ export async function existingKeys(ctx: RequestContext, tableId: string, fieldId
 			return { records, via: 'find' };
 		}
 		if (!complete) {
-			throw new ServiceError(`The view lists only ${snapshot.length} of the table's records and Clay offers no find here, so which keys exist cannot be told; nothing was added`, {
-				description: "A keyed Add reads the key column of the table's \"All rows\" view. Make that view list every record (no row limit), or add with Record ID: Generate.",
+			const why = failure ? `Clay's find failed (${failure.message})` : 'Clay offers no find here';
+			throw new ServiceError(`The view lists only ${snapshot.length} of the table's records and ${why}, so which keys exist cannot be told; nothing was added`, {
+				description: "A keyed Add reads the key column of the table's default view. Make that view list every record (no row limit), or add with Record ID: Generate.",
 			});
 		}
 	}

@@ -93,7 +93,8 @@ export const loadOptions = {
 	},
 };
 
-const MAPPER_TYPES: Record<string, FieldType> = { number: 'number', checkbox: 'boolean' };
+// live field types (zapier getTable): text, email, url, number, boolean, date, select, users, image, formula, action; `checkbox` kept for an older name
+const MAPPER_TYPES: Record<string, FieldType> = { number: 'number', boolean: 'boolean', checkbox: 'boolean' };
 
 export const resourceMapping = {
 	/** The columns a record can be written to (enrichment and formula columns are computed by Clay). */

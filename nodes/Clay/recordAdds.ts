@@ -22,8 +22,8 @@ import type { TableSchema } from './schema';
 export interface RecordAdd {
 	tableId: string;
 	payload: SentRecord;
-	/** In a keyed Add: the key column and the key, as compared. */
-	key?: { fieldId: string; text: string };
+	/** In a keyed Add: the key column, the key as compared (keys.ts `keyTextOf`) and as written. */
+	key?: { fieldId: string; text: string; value: unknown };
 }
 
 /** A record whose cells are as stored, with the cells of an update written over them (the update is enqueued). */
@@ -103,10 +103,13 @@ export async function planAdds(
 
 	// keyed items: the records already there, by key column
 	const existing = new Map<string, ClayRecord>();
-	const keysByField = new Map<string, Set<string>>();
-	for (const [, { key }] of keyed) keysByField.set(key.fieldId, (keysByField.get(key.fieldId) ?? new Set()).add(key.text));
+	const keysByField = new Map<string, Map<string, unknown>>();
+	for (const [, { key }] of keyed) {
+		const keys = keysByField.get(key.fieldId) ?? keysByField.set(key.fieldId, new Map()).get(key.fieldId)!;
+		if (!keys.has(key.text)) keys.set(key.text, key.value);
+	}
 	for (const [fieldId, keys] of keysByField) {
-		const { records } = await existingKeys(ctx, schema.id, fieldId, [...keys], snapshot, complete);
+		const { records } = await existingKeys(ctx, schema.id, schema.field(fieldId)!, keys, snapshot, complete);
 		for (const [key, record] of records) existing.set(`${fieldId}\u0000${key}`, record);
 	}
 

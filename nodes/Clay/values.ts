@@ -4,6 +4,7 @@
  * plain value; a `select` cell takes `{optionIds: [id]}` (ids from the field's
  * `typeSettings.dataTypeSettings.options`, `{id, text}`), a `users` cell `{userIds: [id]}`. The
  * seed shows plain values only: a select field whose schema lists no options is written plain.
+ * A number column takes a number: a number given as text is sent as a number.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -16,6 +17,9 @@ export interface SelectOption {
 
 const SELECT_TYPES = new Set(['select', 'multiselect', 'multi_select']);
 const USERS_TYPES = new Set(['users', 'user']);
+
+export const isSelectField = (field: ClayField): boolean => SELECT_TYPES.has(String(field.type));
+export const isUsersField = (field: ClayField): boolean => USERS_TYPES.has(String(field.type));
 
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
@@ -70,6 +74,8 @@ export function cellForWrite(field: ClayField, value: unknown, itemIndex: number
 		if (isObject(value) && Array.isArray(value.userIds)) return { userIds: value.userIds.map(String) };
 		return { userIds: listOfValues(value).map((id) => String(id).trim()).filter(Boolean) };
 	}
+	// a number column gets a number for a number given as text (a CSV, a form): stored and found typed
+	if (field.type === 'number' && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value.trim()))) return Number(value.trim());
 	return value;
 }
 

@@ -16,11 +16,15 @@
  *   "large tables often newest first").
  * - `viewPageLimit` / `viewLimitParam`: a view's record-id list gives only its first page
  *   (e.g. 100) unless `?limit=` asks for more — or even then, when `viewLimitParam` is false.
+ * - `findCompare`, unconfirmed live: how find's `EQUAL` compares — as `text` (`"42"` finds 42)
+ *   or `typed` (only a value of the stored type finds it, and `EQUAL` finds no select or users
+ *   cell: those take `SELECT_EQUAL` / `USER_EQUAL`, zapier findRecord).
  */
 
 export type ClayShapes = 'seed' | 'live';
 export type ClayIdBehaviour = 'honour' | 'assign' | 'refuse';
 export type ClayViewOrder = 'oldest-first' | 'newest-first';
+export type ClayFindCompare = 'text' | 'typed';
 
 export interface ClayProfileOptions {
 	/** Answer shapes (default `live`). */
@@ -33,6 +37,8 @@ export interface ClayProfileOptions {
 	viewPageLimit?: number;
 	/** Whether `?limit=` on the record-id list lifts `viewPageLimit` (default true). */
 	viewLimitParam?: boolean;
+	/** How find's EQUAL compares (default `text`). */
+	findCompare?: ClayFindCompare;
 	/** Whether the bulk `PATCH /tables/{t}/records` exists (default true; false: 404, use the per-record PATCH). */
 	bulkUpdate?: boolean;
 	/** Whether the workspace's plan includes webhooks (default true; false: adding a webhook source answers 402). */
@@ -47,6 +53,7 @@ export interface ClayProfile {
 	viewOrder: ClayViewOrder;
 	viewPageLimit?: number;
 	viewLimitParam: boolean;
+	findCompare: ClayFindCompare;
 	bulkUpdate: boolean;
 	webhooksInPlan: boolean;
 	idListShape: 'recordIds' | 'results';
@@ -64,6 +71,7 @@ export function resolveProfile(options: ClayProfileOptions = {}): ClayProfile {
 		viewOrder: options.viewOrder ?? 'oldest-first',
 		viewPageLimit: options.viewPageLimit,
 		viewLimitParam: options.viewLimitParam ?? true,
+		findCompare: options.findCompare ?? 'text',
 		bulkUpdate: options.bulkUpdate ?? true,
 		webhooksInPlan: options.webhooksInPlan ?? true,
 		idListShape: options.idListShape ?? (shapes === 'seed' ? 'recordIds' : 'results'),
@@ -75,13 +83,14 @@ export function describeProfile(profile: ClayProfile): string {
 	const parts = [profile.shapes, `ids ${profile.ids}`];
 	if (profile.viewOrder !== 'oldest-first') parts.push(profile.viewOrder);
 	if (profile.viewPageLimit !== undefined) parts.push(`first ${profile.viewPageLimit} ids${profile.viewLimitParam ? '' : ', limit ignored'}`);
+	if (profile.findCompare === 'typed') parts.push('typed find');
 	if (!profile.bulkUpdate) parts.push('no bulk update');
 	if (!profile.webhooksInPlan) parts.push('no webhooks in plan');
 	return parts.join(', ');
 }
 
 /** The command-line flags of `npm run sandbox` for the Clay sandbox's profile. */
-export const PROFILE_FLAGS = '[--clay-shapes seed|live] [--clay-ids honour|assign|refuse] [--clay-view-order oldest-first|newest-first] [--clay-view-page N] [--clay-no-limit-param] [--clay-no-bulk-update] [--clay-no-webhooks]';
+export const PROFILE_FLAGS = '[--clay-shapes seed|live] [--clay-ids honour|assign|refuse] [--clay-view-order oldest-first|newest-first] [--clay-view-page N] [--clay-no-limit-param] [--clay-typed-find] [--clay-no-bulk-update] [--clay-no-webhooks]';
 
 /**
  * Reads one profile flag (`flag` with its `value`) into `options`. Returns false for a flag
@@ -111,6 +120,9 @@ export function readProfileFlag(options: ClayProfileOptions, flag: string, value
 		}
 		case '--clay-no-limit-param':
 			options.viewLimitParam = false;
+			return 'novalue';
+		case '--clay-typed-find':
+			options.findCompare = 'typed';
 			return 'novalue';
 		case '--clay-no-bulk-update':
 			options.bulkUpdate = false;

@@ -9,7 +9,7 @@ import type { ClayProfile } from './profiles';
 import type { CellResult, ClayCell, ClayField, ClayFieldType, ClayListing, ClayRecord, ClayRecordEvent, ClaySource, ClayTable, ClayView, SeedField } from './types';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const FIELD_TYPES: ReadonlyArray<ClayFieldType> = ['text', 'number', 'url', 'email', 'action', 'formula', 'date', 'checkbox', 'select', 'users'];
+const FIELD_TYPES: ReadonlyArray<ClayFieldType> = ['text', 'number', 'url', 'email', 'action', 'formula', 'date', 'boolean', 'image', 'select', 'users'];
 
 /** A records map that applies due lazy events (enqueued updates, finished runs) before every read. */
 class LazyRecordMap extends Map<string, ClayRecord> {

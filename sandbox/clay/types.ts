@@ -2,7 +2,7 @@
 import type { SandboxOptions, SandboxServer } from '../framework';
 import type { ClayProfileOptions, ClayProfile } from './profiles';
 
-export type ClayFieldType = 'text' | 'number' | 'url' | 'email' | 'action' | 'formula' | 'date' | 'checkbox' | 'select' | 'users';
+export type ClayFieldType = 'text' | 'number' | 'url' | 'email' | 'action' | 'formula' | 'date' | 'boolean' | 'image' | 'select' | 'users';
 
 export interface ClayField {
 	id: string /* f_... */;

@@ -124,7 +124,7 @@ eachProfile((profile) => {
 		test('tables across workspaces with search and app URLs; views; fields; enrichment fields; resource mapper', async () => {
 			const table = fx.sandbox.seedTable({
 				name: 'Zebra Unique Name',
-				fields: [{ name: 'Name' }, { name: 'Score', type: 'number' }, { name: 'Opt In', type: 'checkbox' }, { name: 'Enrich', type: 'action' }, { name: 'Calc', type: 'formula' }],
+				fields: [{ name: 'Name' }, { name: 'Score', type: 'number' }, { name: 'Opt In', type: 'boolean' }, { name: 'Enrich', type: 'action' }, { name: 'Calc', type: 'formula' }],
 			});
 			const context = fx.harness.loadOptionsContext('clay', { resource: 'record', operation: 'add', table: byId(table.id) });
 			const search = await node.methods.listSearch.searchTables.call(context, 'zebra unique');

@@ -173,6 +173,7 @@ describe('Clay sandbox: profile flags of npm run sandbox', () => {
 		expect(readProfileFlag(options, '--clay-view-order', 'newest-first')).toBe(true);
 		expect(readProfileFlag(options, '--clay-view-page', '100')).toBe(true);
 		expect(readProfileFlag(options, '--clay-no-limit-param', undefined)).toBe('novalue');
+		expect(readProfileFlag(options, '--clay-typed-find', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--clay-no-bulk-update', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--clay-no-webhooks', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--other', 'x')).toBe(false);
@@ -182,6 +183,7 @@ describe('Clay sandbox: profile flags of npm run sandbox', () => {
 			viewOrder: 'newest-first',
 			viewPageLimit: 100,
 			viewLimitParam: false,
+			findCompare: 'typed',
 			bulkUpdate: false,
 			webhooksInPlan: false,
 			idListShape: 'recordIds',

@@ -67,26 +67,45 @@ export function registerRecordRoutes(ctx: RouteContext): void {
 	});
 
 	if (live) {
-		// zapier/connectors apps/clay findRecord (live): an AND of FIELD operands; only EQUAL here
+		// zapier/connectors apps/clay findRecord (live): an AND of FIELD operands, the operator by
+		// column type (SELECT_EQUAL, USER_EQUAL, CHECKED / NOT_CHECKED, EQUAL otherwise)
 		server.route('POST', '/v3/tables/:tableId/find', (req) => {
 			const table = store.getTable(req.params.tableId);
 			const body = readJson(req);
 			const filter = isPlainObject(body) ? body.filter : undefined;
 			if (!isPlainObject(filter) || filter.type !== 'AND' || !Array.isArray(filter.operands)) throw badRequest('filter must be {type: "AND", operands: [...]}', 'INVALID_FILTER');
+			const typed = store.profile.findCompare === 'typed';
 			const conditions = filter.operands.map((operand: unknown) => {
 				const config = isPlainObject(operand) ? operand.filterConfig : undefined;
-				if (!isPlainObject(operand) || typeof operand.fieldId !== 'string' || !isPlainObject(config) || config.operator !== 'EQUAL') {
-					throw badRequest('each operand must be {fieldId, type: "FIELD", filterConfig: {type: "OPERATOR", operator: "EQUAL", value}}', 'INVALID_FILTER');
+				if (!isPlainObject(operand) || typeof operand.fieldId !== 'string' || !isPlainObject(config) || typeof config.operator !== 'string') {
+					throw badRequest('each operand must be {fieldId, type: "FIELD", filterConfig: {type: "OPERATOR", operator, value}}', 'INVALID_FILTER');
 				}
-				if (!table.fields.some((f) => f.id === operand.fieldId)) throw badRequest(`Field ${String(operand.fieldId)} does not exist in table ${table.id}`, 'UNKNOWN_FIELD');
-				return { fieldId: operand.fieldId, value: config.value };
+				const field = table.fields.find((f) => f.id === operand.fieldId);
+				if (!field) throw badRequest(`Field ${String(operand.fieldId)} does not exist in table ${table.id}`, 'UNKNOWN_FIELD');
+				const wanted = config.value;
+				const ids = (stored: unknown, key: string) => (isPlainObject(stored) && Array.isArray(stored[key]) ? (stored[key] as unknown[]).map(String) : []);
+				const operators: Record<string, { types?: string[]; test: (stored: unknown) => boolean }> = {
+					EQUAL: {
+						test: (stored) =>
+							stored !== undefined && stored !== null && (typed ? stored === wanted : !isPlainObject(stored) && String(stored) === String(wanted)),
+					},
+					SELECT_EQUAL: { types: ['select'], test: (stored) => ids(stored, 'optionIds').includes(String(wanted)) || (!isPlainObject(stored) && stored === wanted) },
+					USER_EQUAL: { types: ['users'], test: (stored) => ids(stored, 'userIds').includes(String(wanted)) },
+					CHECKED: { types: ['boolean'], test: (stored) => stored === true || stored === 'true' },
+					NOT_CHECKED: { types: ['boolean'], test: (stored) => !(stored === true || stored === 'true') },
+				};
+				const operator = operators[config.operator];
+				if (!operator || (operator.types && !operator.types.includes(field.type))) {
+					throw badRequest(`Operator ${config.operator} is not supported for field ${field.id} (${field.type})`, 'INVALID_FILTER');
+				}
+				if (typed && config.operator === 'EQUAL' && (field.type === 'select' || field.type === 'users')) return { fieldId: field.id, test: () => false };
+				return { fieldId: field.id, test: operator.test };
 			});
 			const limit = limitOf(req.query.limit) ?? 100;
-			const same = (stored: unknown, wanted: unknown) => stored !== undefined && stored !== null && String(stored) === String(wanted);
 			const results = store
 				.orderedIds(table)
 				.map((id) => table.records.get(id)!)
-				.filter((record) => conditions.every((c) => same(record.cells[c.fieldId]?.value, c.value)))
+				.filter((record) => conditions.every((c) => c.test(record.cells[c.fieldId]?.value)))
 				.slice(0, limit);
 			return json(200, { results: results.map((record) => store.recordJson(record)) });
 		});

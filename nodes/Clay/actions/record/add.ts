@@ -5,7 +5,7 @@ import { toNodeError } from '../../../shared/errors';
 import { prepareWithTable } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { itemParameter } from '../../../shared/parameters';
-import { keyText } from '../../keys';
+import { keyTextOf } from '../../keys';
 import { finishAdds, planAdds, readSnapshot } from '../../recordAdds';
 import type { RecordAdd, TableSnapshot } from '../../recordAdds';
 import { cellsProperty, ignoreUnknownOption, readCells } from '../../recordCells';
@@ -104,7 +104,7 @@ function keyOf(itemIndex: number, schema: TableSchema, cells: IDataObject, key: 
 	const field = schema.resolve(key);
 	if (!field) throw new Error(`Item ${itemIndex}: the key column \`${key}\` is not a column of ${schema.describe()}; its columns are: ${schema.fieldNames()}`);
 	const value = cells[field.id];
-	const text = keyText(value);
+	const text = keyTextOf(field, value);
 	if (!text) throw new Error(`Item ${itemIndex}: the key column \`${field.name}\` has no value, so the item has no key`);
 	return { fieldId: field.id, text, value };
 }
@@ -132,7 +132,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const cells = readCells(this, items[i], i, schema!, ignoreUnknown);
 			if ('id' in recordId) return { tableId: table, payload: { id: recordId.id, cells } };
 			const { fieldId, text, value } = keyOf(i, schema!, cells, recordId.keyField);
-			return { tableId: table, payload: { id: keyedId(schema!.id, value), cells }, key: { fieldId, text } };
+			return { tableId: table, payload: { id: keyedId(schema!.id, value), cells }, key: { fieldId, text, value } };
 		},
 	});
 
