@@ -269,8 +269,27 @@ export function webhookUrlOf(source: ClaySource | undefined): string | undefined
 	return typeof url === 'string' && url ? url : undefined;
 }
 
-/** Per execution context: the tables whose bulk update Clay answered does not exist (a context lives for one node execution). */
-const noBulkUpdate = new WeakMap<object, Set<string>>();
+/**
+ * Per execution context: the bulk endpoints Clay answered do not exist, by `<endpoint> <table>`
+ * (a context lives for one node execution), so that each is tried once and then done record by record.
+ */
+const missingBulk = new WeakMap<object, Set<string>>();
+
+/** Runs `bulk` unless Clay answered earlier that this bulk endpoint does not exist; `undefined` when it does not. */
+async function unlessMissing<T>(ctx: RequestContext, endpoint: string, bulk: () => Promise<T>): Promise<T | undefined> {
+	const missing = missingBulk.get(ctx) ?? new Set<string>();
+	if (missing.has(endpoint)) return undefined;
+	let failure: unknown;
+	try {
+		return await bulk();
+	} catch (error) {
+		failure = error;
+	}
+	if (!isMissingRoute(failure)) throw failure;
+	missing.add(endpoint);
+	missingBulk.set(ctx, missing);
+	return undefined;
+}
 
 export const api = {
 	/** zapier (live): `GET /v3/` → `{auth: {actor: {userId}, email}}`. */
@@ -325,7 +344,22 @@ export const api = {
 		if (!recordIds.length) return [];
 		const body: IDataObject = { recordIds };
 		if (actionFieldIds.length) body.includeExternalContentFieldIds = actionFieldIds;
-		return listOf<ClayRecord>(await call(ctx, 'POST', `/tables/${enc(tableId)}/bulk-fetch-records`, { body, idempotent: true }), ['results', 'records'], 'the records');
+		const read = await unlessMissing(ctx, `bulk-fetch-records ${tableId}`, async () =>
+			listOf<ClayRecord>(await call(ctx, 'POST', `/tables/${enc(tableId)}/bulk-fetch-records`, { body, idempotent: true }), ['results', 'records'], 'the records'),
+		);
+		if (read) return read;
+		// a Clay without bulk-fetch-records (a 404 that names no record): one record at a time, three in flight; unknown ids left out
+		const one = await mapConcurrent(recordIds, 3, async (recordId) => {
+			let failure: unknown;
+			try {
+				return await api.getRecord(ctx, tableId, recordId);
+			} catch (error) {
+				failure = error;
+			}
+			if (failure instanceof ServiceError && failure.status === 404 && !isMissingRoute(failure)) return undefined;
+			throw failure;
+		});
+		return one.filter((record): record is ClayRecord => !!record && typeof record.id === 'string');
 	},
 	/** Reads any number of records by id: `READ_CHUNK` ids a request, one request at a time. */
 	fetchRecords: async (ctx: RequestContext, tableId: string, recordIds: string[], actionFieldIds: string[] = []): Promise<ClayRecord[]> => {
@@ -376,19 +410,11 @@ export const api = {
 	 * time; then a record's own failure comes back in its place.
 	 */
 	updateRecords: async (ctx: RequestContext, tableId: string, records: Array<{ id: string; cells: IDataObject }>): Promise<Array<true | Error>> => {
-		const missing = noBulkUpdate.get(ctx) ?? new Set<string>();
-		if (!missing.has(tableId)) {
-			let failure: unknown;
-			try {
-				await call(ctx, 'PATCH', `/tables/${enc(tableId)}/records`, { body: { records } });
-				return records.map(() => true);
-			} catch (error) {
-				failure = error;
-			}
-			if (!isMissingRoute(failure)) throw failure;
-			missing.add(tableId);
-			noBulkUpdate.set(ctx, missing);
-		}
+		const bulk = await unlessMissing(ctx, `bulk update ${tableId}`, async () => {
+			await call(ctx, 'PATCH', `/tables/${enc(tableId)}/records`, { body: { records } });
+			return records.map((): true | Error => true);
+		});
+		if (bulk) return bulk;
 		return await mapConcurrent(records, 3, async (record) => {
 			try {
 				await call(ctx, 'PATCH', `/tables/${enc(tableId)}/records/${enc(record.id)}`, { body: record.cells });

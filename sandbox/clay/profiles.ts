@@ -16,6 +16,8 @@
  *   "large tables often newest first").
  * - `viewPageLimit` / `viewLimitParam`: a view's record-id list gives only its first page
  *   (e.g. 100) unless `?limit=` asks for more — or even then, when `viewLimitParam` is false.
+ * - `bulkFetch`: whether `POST /tables/{t}/bulk-fetch-records` exists (a Clay that serves only
+ *   the seed's endpoints, or a path that moved, answers `NoMatchingURL`).
  * - `findCompare`, unconfirmed live: how find's `EQUAL` compares — as `text` (`"42"` finds 42)
  *   or `typed` (only a value of the stored type finds it, and `EQUAL` finds no select or users
  *   cell: those take `SELECT_EQUAL` / `USER_EQUAL`, zapier findRecord).
@@ -39,6 +41,8 @@ export interface ClayProfileOptions {
 	viewLimitParam?: boolean;
 	/** How find's EQUAL compares (default `text`). */
 	findCompare?: ClayFindCompare;
+	/** Whether bulk-fetch-records exists (default true). */
+	bulkFetch?: boolean;
 	/** Whether the bulk `PATCH /tables/{t}/records` exists (default true; false: 404, use the per-record PATCH). */
 	bulkUpdate?: boolean;
 	/** Whether the workspace's plan includes webhooks (default true; false: adding a webhook source answers 402). */
@@ -54,6 +58,7 @@ export interface ClayProfile {
 	viewPageLimit?: number;
 	viewLimitParam: boolean;
 	findCompare: ClayFindCompare;
+	bulkFetch: boolean;
 	bulkUpdate: boolean;
 	webhooksInPlan: boolean;
 	idListShape: 'recordIds' | 'results';
@@ -72,6 +77,7 @@ export function resolveProfile(options: ClayProfileOptions = {}): ClayProfile {
 		viewPageLimit: options.viewPageLimit,
 		viewLimitParam: options.viewLimitParam ?? true,
 		findCompare: options.findCompare ?? 'text',
+		bulkFetch: options.bulkFetch ?? true,
 		bulkUpdate: options.bulkUpdate ?? true,
 		webhooksInPlan: options.webhooksInPlan ?? true,
 		idListShape: options.idListShape ?? (shapes === 'seed' ? 'recordIds' : 'results'),
@@ -84,13 +90,14 @@ export function describeProfile(profile: ClayProfile): string {
 	if (profile.viewOrder !== 'oldest-first') parts.push(profile.viewOrder);
 	if (profile.viewPageLimit !== undefined) parts.push(`first ${profile.viewPageLimit} ids${profile.viewLimitParam ? '' : ', limit ignored'}`);
 	if (profile.findCompare === 'typed') parts.push('typed find');
+	if (!profile.bulkFetch) parts.push('no bulk fetch');
 	if (!profile.bulkUpdate) parts.push('no bulk update');
 	if (!profile.webhooksInPlan) parts.push('no webhooks in plan');
 	return parts.join(', ');
 }
 
 /** The command-line flags of `npm run sandbox` for the Clay sandbox's profile. */
-export const PROFILE_FLAGS = '[--clay-shapes seed|live] [--clay-ids honour|assign|refuse] [--clay-view-order oldest-first|newest-first] [--clay-view-page N] [--clay-no-limit-param] [--clay-typed-find] [--clay-no-bulk-update] [--clay-no-webhooks]';
+export const PROFILE_FLAGS = '[--clay-shapes seed|live] [--clay-ids honour|assign|refuse] [--clay-view-order oldest-first|newest-first] [--clay-view-page N] [--clay-no-limit-param] [--clay-typed-find] [--clay-no-bulk-fetch] [--clay-no-bulk-update] [--clay-no-webhooks]';
 
 /**
  * Reads one profile flag (`flag` with its `value`) into `options`. Returns false for a flag
@@ -123,6 +130,9 @@ export function readProfileFlag(options: ClayProfileOptions, flag: string, value
 			return 'novalue';
 		case '--clay-typed-find':
 			options.findCompare = 'typed';
+			return 'novalue';
+		case '--clay-no-bulk-fetch':
+			options.bulkFetch = false;
 			return 'novalue';
 		case '--clay-no-bulk-update':
 			options.bulkUpdate = false;

@@ -84,3 +84,33 @@ describe.each<[string, ClayProfileOptions]>([
 		expect(fx.sandbox.server.requests('POST', `/v3/tables/${table.id}/bulk-fetch-records`).length).toBeGreaterThanOrEqual(3);
 	});
 });
+
+describe.each<[string, ClayProfileOptions]>([
+	['live', { shapes: 'live', ids: 'honour', bulkFetch: false }],
+	['seed', { shapes: 'seed', ids: 'honour', bulkFetch: false }],
+])('Clay without bulk-fetch-records (%s shapes)', (_name, profile) => {
+	let fx: ClayFixture;
+	beforeAll(async () => (fx = await clayFixture(profile)));
+	afterAll(async () => await fx.sandbox.close());
+	beforeEach(() => fx.sandbox.server.clearLog());
+
+	test('a keyed Add run twice reads the records one at a time and stores each key once; Get Many reads them too', async () => {
+		const table = fx.sandbox.seedTable({ name: 'Leads', fields: [{ name: 'Name' }, { name: 'Email', type: 'email' }], records: Array.from({ length: 20 }, (_, i) => ({ Name: `old ${i}`, Email: `old${i}@x.example` })) });
+		const items = Array.from({ length: 30 }, (_, i) => ({ Name: `lead ${i}`, Email: `e${i}@x.example` }));
+		const one = await fx.run(keyedAdd(table.id, 'Email'), items);
+		expect(one.error).toBeUndefined();
+		expect(table.records.size).toBe(50);
+		const again = await fx.run(keyedAdd(table.id, 'Email'), [...items, { Name: 'old again', Email: 'old3@x.example' }]);
+		expect(again.error).toBeUndefined();
+		expect(again.json.every((json) => json._existing === true)).toBe(true);
+		expect(again.json[30]).toMatchObject({ Name: 'old 3' });
+		expect(table.records.size).toBe(50);
+		// bulk-fetch-records was tried once per execution and table, then each record was read on its own
+		expect(fx.sandbox.server.requests('POST', `/v3/tables/${table.id}/bulk-fetch-records`).length).toBeLessThanOrEqual(2);
+		expect(fx.sandbox.server.log.filter((request) => request.method === 'GET' && request.path.startsWith(`/v3/tables/${table.id}/records/`)).length).toBeGreaterThanOrEqual(50);
+
+		const many = await fx.run({ resource: 'record', operation: 'getMany', table: byId(table.id), returnAll: true });
+		expect(many.error).toBeUndefined();
+		expect(many.json).toHaveLength(50);
+	});
+});

@@ -174,6 +174,7 @@ describe('Clay sandbox: profile flags of npm run sandbox', () => {
 		expect(readProfileFlag(options, '--clay-view-page', '100')).toBe(true);
 		expect(readProfileFlag(options, '--clay-no-limit-param', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--clay-typed-find', undefined)).toBe('novalue');
+		expect(readProfileFlag(options, '--clay-no-bulk-fetch', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--clay-no-bulk-update', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--clay-no-webhooks', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--other', 'x')).toBe(false);
@@ -184,6 +185,7 @@ describe('Clay sandbox: profile flags of npm run sandbox', () => {
 			viewPageLimit: 100,
 			viewLimitParam: false,
 			findCompare: 'typed',
+			bulkFetch: false,
 			bulkUpdate: false,
 			webhooksInPlan: false,
 			idListShape: 'recordIds',

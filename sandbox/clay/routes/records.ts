@@ -53,7 +53,7 @@ export function registerRecordRoutes(ctx: RouteContext): void {
 		return json(200, store.recordJson(record, 'all'));
 	});
 
-	server.route('POST', '/v3/tables/:tableId/bulk-fetch-records', (req) => {
+	if (store.profile.bulkFetch) server.route('POST', '/v3/tables/:tableId/bulk-fetch-records', (req) => {
 		const table = store.getTable(req.params.tableId);
 		const body = readJson(req);
 		// a public client (claycast): an empty or missing recordIds is a 400
