@@ -14,6 +14,8 @@ import type { CellResult, ClayField, ClayRecord, ClayTable } from './types';
 export interface RunTiming {
 	runStartMs: number;
 	runDurationMs: number;
+	/** How long the cells of a run show their previous status and value before they are queued. */
+	queueLagMs: number;
 }
 
 export class Enrichment {
@@ -46,7 +48,8 @@ export class Enrichment {
 	start(table: ClayTable, fields: ClayField[], targets: ClayRecord[], forceRun: boolean): { runId: string; queued: number } {
 		const state = this.store.states.get(table.id)!;
 		const runId = this.store.genId('run_');
-		const runStartedAt = Date.now() + this.timing.runStartMs;
+		const lag = this.timing.queueLagMs;
+		const runStartedAt = Date.now() + lag + this.timing.runStartMs;
 		const runEndsAt = runStartedAt + this.timing.runDurationMs;
 		let queued = 0;
 		for (const field of fields) {
@@ -56,7 +59,10 @@ export class Enrichment {
 				const status = current ? this.store.cellStatus(current) : undefined;
 				if (!forceRun && (status?.startsWith('SUCCESS') || status === 'QUEUED' || status === 'RUNNING')) continue;
 				const result = this.resultFor(table, record);
-				record.cells[field.id] = { value: null, metadata: { status: 'QUEUED', runStartedAt, runEndsAt }, pendingResult: result };
+				const queue = () => (record.cells[field.id] = { value: null, metadata: { status: 'QUEUED', runStartedAt, runEndsAt }, pendingResult: result });
+				// until then the cell shows the previous run's status and value
+				if (lag > 0) setTimeout(queue, lag).unref();
+				else queue();
 				this.store.pushEvent(table, { kind: 'run', at: runEndsAt, recordId: record.id, fieldId: field.id, result });
 				queued++;
 			}

@@ -37,7 +37,7 @@ export async function startClaySandbox(options: ClaySandboxOptions = {}): Promis
 	const random = makeRandom(((options.seed ?? 1) ^ 0x5eed) >>> 0);
 	const store = new ClayStore(profile, workspaceId, random, options.updateDelayMs ?? 50);
 	const credits = { value: options.credits ?? Infinity };
-	const enrichment = new Enrichment(store, { runStartMs: options.runStartMs ?? 20, runDurationMs: options.runDurationMs ?? 60 }, credits);
+	const enrichment = new Enrichment(store, { runStartMs: options.runStartMs ?? 20, runDurationMs: options.runDurationMs ?? 60, queueLagMs: options.queueLagMs ?? 0 }, credits);
 	const limits = new Limits({ ...options, webhooksInPlan: profile.webhooksInPlan });
 	const userId = '714296';
 

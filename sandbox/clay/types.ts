@@ -70,6 +70,12 @@ export interface ClaySandboxOptions extends SandboxOptions, ClayProfileOptions {
 	/** Enrichment cell timing: QUEUED for runStartMs, then RUNNING for runDurationMs (defaults 20 / 60). */
 	runStartMs?: number;
 	runDurationMs?: number;
+	/**
+	 * How long a run's cells keep showing their previous status and value before Clay queues them
+	 * (default 0: at once). Unconfirmed live; a forced run, or failed cells run again, may well
+	 * show the old finished cell for a moment.
+	 */
+	queueLagMs?: number;
 	/** Default 12345. */
 	workspaceId?: number;
 	/** Extra: lifetime submissions a webhook source accepts (default 50,000, as documented). */

@@ -8,7 +8,7 @@ import { toList } from '../../../shared/validate';
 import { waitOptions, waitTiming } from '../../../shared/wait';
 import { api } from '../../api';
 import type { ClayRecord } from '../../api';
-import { readNotStarted, waitForCells } from '../../enrichmentWait';
+import { readCellsBefore, readNotStarted, waitForCells } from '../../enrichmentWait';
 import { ENRICHMENT_TYPES, Schemas } from '../../schema';
 import type { TableSchema } from '../../schema';
 import { idParameter, simplifyOption, tableId, tableLocator, viewLocator, viewOf } from '../common';
@@ -178,6 +178,9 @@ async function runGroup(ctx: IExecuteFunctions, group: Group, schema: TableSchem
 		targets = group.source === 'top' ? ids.slice(0, group.numRecords) : ids;
 	}
 
+	// the cells Clay may run again although they show a finished status, as they are before the run
+	const before = wait ? await readCellsBefore(ctx, schema, targets, group.fieldIds, group.forceRun) : undefined;
+
 	// live: the answer is {recordCount, runMode}; runMode "NONE" means Clay ran nothing for those records
 	const answers: IDataObject[] = [];
 	const notStarted = new Set<string>();
@@ -205,8 +208,8 @@ async function runGroup(ctx: IExecuteFunctions, group: Group, schema: TableSchem
 
 	const simplify = ctx.getNodeParameter('simplify', first, true) as boolean;
 	// what Clay did not start is read once, not waited for: its unfinished cells are reported NOT_RUN at once
-	const { records, notRun } = await waitForCells(ctx, schema, targets.filter((id) => !notStarted.has(id)), group.fieldIds, waitTiming(ctx, first));
-	const once = await readNotStarted(ctx, schema, targets.filter((id) => notStarted.has(id)), group.fieldIds);
+	const { records, notRun } = await waitForCells(ctx, schema, targets.filter((id) => !notStarted.has(id)), group.fieldIds, waitTiming(ctx, first), before?.cells);
+	const once = await readNotStarted(ctx, schema, targets.filter((id) => notStarted.has(id)), group.fieldIds, before?.records);
 	for (const [id, record] of once.records) records.set(id, record);
 	for (const [id, fields] of once.notRun) notRun.set(id, fields);
 	const render = (record: ClayRecord): IDataObject => {
