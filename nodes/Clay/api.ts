@@ -275,20 +275,13 @@ export function webhookUrlOf(source: ClaySource | undefined): string | undefined
  */
 const missingBulk = new WeakMap<object, Set<string>>();
 
-/** Runs `bulk` unless Clay answered earlier that this bulk endpoint does not exist; `undefined` when it does not. */
-async function unlessMissing<T>(ctx: RequestContext, endpoint: string, bulk: () => Promise<T>): Promise<T | undefined> {
-	const missing = missingBulk.get(ctx) ?? new Set<string>();
-	if (missing.has(endpoint)) return undefined;
-	let failure: unknown;
-	try {
-		return await bulk();
-	} catch (error) {
-		failure = error;
-	}
+/** Whether Clay answered earlier in this execution that a bulk endpoint does not exist. */
+const isMissingBulk = (ctx: RequestContext, endpoint: string): boolean => missingBulk.get(ctx)?.has(endpoint) === true;
+
+/** Remembers that a bulk endpoint does not exist, when `failure` says so; else throws it. */
+function missingBulkOrThrow(ctx: RequestContext, endpoint: string, failure: unknown): void {
 	if (!isMissingRoute(failure)) throw failure;
-	missing.add(endpoint);
-	missingBulk.set(ctx, missing);
-	return undefined;
+	missingBulk.set(ctx, (missingBulk.get(ctx) ?? new Set<string>()).add(endpoint));
 }
 
 export const api = {
@@ -344,10 +337,16 @@ export const api = {
 		if (!recordIds.length) return [];
 		const body: IDataObject = { recordIds };
 		if (actionFieldIds.length) body.includeExternalContentFieldIds = actionFieldIds;
-		const read = await unlessMissing(ctx, `bulk-fetch-records ${tableId}`, async () =>
-			listOf<ClayRecord>(await call(ctx, 'POST', `/tables/${enc(tableId)}/bulk-fetch-records`, { body, idempotent: true }), ['results', 'records'], 'the records'),
-		);
-		if (read) return read;
+		const endpoint = `bulk-fetch-records ${tableId}`;
+		if (!isMissingBulk(ctx, endpoint)) {
+			let failure: unknown;
+			try {
+				return listOf<ClayRecord>(await call(ctx, 'POST', `/tables/${enc(tableId)}/bulk-fetch-records`, { body, idempotent: true }), ['results', 'records'], 'the records');
+			} catch (error) {
+				failure = error;
+			}
+			missingBulkOrThrow(ctx, endpoint, failure);
+		}
 		// a Clay without bulk-fetch-records (a 404 that names no record): one record at a time, three in flight; unknown ids left out
 		const one = await mapConcurrent(recordIds, 3, async (recordId) => {
 			let failure: unknown;
@@ -410,11 +409,17 @@ export const api = {
 	 * time; then a record's own failure comes back in its place.
 	 */
 	updateRecords: async (ctx: RequestContext, tableId: string, records: Array<{ id: string; cells: IDataObject }>): Promise<Array<true | Error>> => {
-		const bulk = await unlessMissing(ctx, `bulk update ${tableId}`, async () => {
-			await call(ctx, 'PATCH', `/tables/${enc(tableId)}/records`, { body: { records } });
-			return records.map((): true | Error => true);
-		});
-		if (bulk) return bulk;
+		const endpoint = `bulk update ${tableId}`;
+		if (!isMissingBulk(ctx, endpoint)) {
+			let failure: unknown;
+			try {
+				await call(ctx, 'PATCH', `/tables/${enc(tableId)}/records`, { body: { records } });
+				return records.map(() => true);
+			} catch (error) {
+				failure = error;
+			}
+			missingBulkOrThrow(ctx, endpoint, failure);
+		}
 		return await mapConcurrent(records, 3, async (record) => {
 			try {
 				await call(ctx, 'PATCH', `/tables/${enc(tableId)}/records/${enc(record.id)}`, { body: record.cells });

@@ -25,7 +25,7 @@ const ALLOWED: Record<string, string> = {
 	'nodes/shared/secrets.ts:perContext': "the credential's Base URL and secrets, read once per execution context",
 	'nodes/shared/parameters.ts:readers': "an execution's item-parameter reader, per execution context",
 	'nodes/shared/pace.ts:pacersByContext': 'the write pacers of an execution context, which its 429s hold (holdWrites)',
-	'nodes/Clay/api.ts:noBulkUpdate': "the tables whose bulk update route Clay answered 404 for, per execution context (each record is then patched alone)",
+	'nodes/Clay/api.ts:missingBulk': "the bulk endpoints (bulk update, bulk-fetch-records) Clay answered NoMatchingURL for, by table, per execution context (each record is then written or read alone)",
 	'nodes/shared/tool.ts:lookups': 'the table names a tool execution looked up, per execution context',
 };
 
