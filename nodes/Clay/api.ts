@@ -569,4 +569,7 @@ export const pollApi = {
 			}));
 		return { runs, serverTime: response.headers.date };
 	},
+	/** The server's clock (the `Date` header), from the cheapest read of the table: its record count. */
+	serverTime: async (ctx: RequestContext, tableId: string): Promise<string | undefined> =>
+		(await apiRequest<unknown>(ctx, clayService(ctx), { method: 'GET', path: `/tables/${enc(tableId)}/count` })).headers.date,
 };

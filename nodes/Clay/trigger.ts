@@ -16,7 +16,11 @@
  * no per-cell time, so finding them means reading every record of the view — which the trigger
  * does only when the table's run summary (`GET /tables/{id}/fieldrun`: run ids and per-status
  * cell counts of the chosen fields) changed since the last poll, while cells are queued or
- * running, or when the last poll left records for the next one. Idle: that one request.
+ * running, or when the last poll left records for the next one. Idle: that one request. No
+ * live-tested client confirms that summary: where Clay answers 404 for it, the trigger reads
+ * every record of the view on every poll (the table's count for the server's clock, the id list
+ * and a bulk read per 200 records) and does not ask for the summary again until it is
+ * activated anew.
  * A record whose enrichment finished earlier and that is edited later has a new `updatedAt`
  * and is emitted again by the next poll that reads the records: without a per-cell time,
  * telling an edit from a new result would need the state to remember every record.
@@ -24,6 +28,7 @@
 import type { IDataObject, INodeExecutionData, IPollFunctions } from 'n8n-workflow';
 
 import { chunk } from '../shared/batch';
+import { ServiceError } from '../shared/errors';
 import { runTrigger } from '../shared/trigger';
 import type { PollResult, TriggerSpec } from '../shared/trigger';
 import { advanceMark, compareTime, fullReadPoll, fullReadStart, maxTime, sortByTime } from '../shared/watermark';
@@ -66,6 +71,8 @@ interface EnrichedState extends SummaryReadState {
 	viewId: string;
 	/** The chosen fields' ids (empty: every enrichment field), resolved when the records were last read. */
 	fields: string[];
+	/** Clay answered that the run summary (`/fieldrun`) does not exist: every poll reads the records, without asking it again. */
+	noSummary?: boolean;
 }
 
 const created = (record: ClayRecord): string => String(record.createdAt ?? '');
@@ -218,14 +225,34 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 		});
 	};
 
-	/** The run summary of the chosen fields (by id; empty: every field that was run), as a signature. */
-	const summary = async (fieldIds: string[]) => {
-		const { runs, serverTime } = await pollApi.fieldRuns(ctx, tableId);
+	/**
+	 * The run summary of the chosen fields (by id; empty: every field that was run), as a
+	 * signature. No live-tested client confirms `/fieldrun`: where Clay answers 404 for it
+	 * (`missing`), or it was found missing before (`skip`), the summary is unknown and the records
+	 * are read on every poll.
+	 */
+	const summary = async (fieldIds: string[], skip = false) => {
+		// without the summary, the server's clock comes from the table's count (one request)
+		const unknown = async () => ({ known: false, missing: true, signature: '', busy: false, serverTime: await pollApi.serverTime(ctx, tableId) });
+		if (skip) return await unknown();
+		let read: Awaited<ReturnType<typeof pollApi.fieldRuns>> | undefined;
+		let failure: unknown;
+		try {
+			read = await pollApi.fieldRuns(ctx, tableId);
+		} catch (error) {
+			failure = error;
+		}
+		if (!read) {
+			if (failure instanceof ServiceError && failure.status === 404) return await unknown();
+			throw failure;
+		}
+		const { runs, serverTime } = read;
 		const relevant = (runs ?? [])
 			.filter((run) => !fieldIds.length || fieldIds.includes(run.fieldId))
 			.sort((a, b) => (a.fieldId < b.fieldId ? -1 : a.fieldId > b.fieldId ? 1 : 0));
 		return {
 			known: runs !== undefined,
+			missing: false,
 			signature: JSON.stringify(relevant.map((run) => [run.fieldId, run.runId ?? null, run.numQueued, run.numRunning, run.numSuccess, run.numError])),
 			busy: relevant.some((run) => run.numQueued + run.numRunning > 0),
 			serverTime,
@@ -248,16 +275,16 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 		async start() {
 			const fields = fieldsOf(await schema());
 			const chosen = settings.fields.length ? fields : [];
-			const { signature, busy, serverTime } = await summary(chosen);
+			const { signature, busy, serverTime, missing } = await summary(chosen);
 			const viewId = await view();
 			// the records enriched by now are not replayed, also those stamped after the (lagging) watermark
 			const records = await everyRecord(viewId);
 			const start = fullReadStart({ rows: records, event: finishedAt(fields), id: idOf, latestIn }, serverTime);
-			return { viewId, fields: chosen, ...start, signature, deferred: busy };
+			return { viewId, fields: chosen, ...start, signature, deferred: busy, ...(missing ? { noSummary: true } : {}) };
 		},
 		async poll(state): Promise<PollResult<EnrichedState>> {
 			// names given by expression were resolved to ids when the records were last read
-			const { known, signature, busy, serverTime } = await summary(state?.fields ?? settings.fields);
+			const { known, signature, busy, serverTime, missing } = await summary(state?.fields ?? settings.fields, state?.noSummary === true);
 			if (state && known && !busy && !state.deferred && state.signature === signature) return { rows: [], state };
 			const fields = fieldsOf(await schema());
 			const chosen = settings.fields.length ? fields : [];
@@ -273,6 +300,7 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 					// a summary of other fields (names resolved only now) would not match the next one
 					signature: JSON.stringify(chosen) === JSON.stringify(state?.fields ?? settings.fields) ? signature : '',
 					deferred: busy || next.deferred,
+					...(missing ? { noSummary: true } : {}),
 				},
 			};
 		},

@@ -18,6 +18,8 @@
  *   (e.g. 100) unless `?limit=` asks for more — or even then, when `viewLimitParam` is false.
  * - `bulkFetch`: whether `POST /tables/{t}/bulk-fetch-records` exists (a Clay that serves only
  *   the seed's endpoints, or a path that moved, answers `NoMatchingURL`).
+ * - `fieldRun`: whether `GET /tables/{t}/fieldrun` (a run summary per enrichment field) exists;
+ *   no live-tested client confirms it.
  * - `findCompare`, unconfirmed live: how find's `EQUAL` compares — as `text` (`"42"` finds 42)
  *   or `typed` (only a value of the stored type finds it, and `EQUAL` finds no select or users
  *   cell: those take `SELECT_EQUAL` / `USER_EQUAL`, zapier findRecord).
@@ -43,6 +45,8 @@ export interface ClayProfileOptions {
 	findCompare?: ClayFindCompare;
 	/** Whether bulk-fetch-records exists (default true). */
 	bulkFetch?: boolean;
+	/** Whether the run summary `/fieldrun` exists (default true). */
+	fieldRun?: boolean;
 	/** Whether the bulk `PATCH /tables/{t}/records` exists (default true; false: 404, use the per-record PATCH). */
 	bulkUpdate?: boolean;
 	/** Whether the workspace's plan includes webhooks (default true; false: adding a webhook source answers 402). */
@@ -59,6 +63,7 @@ export interface ClayProfile {
 	viewLimitParam: boolean;
 	findCompare: ClayFindCompare;
 	bulkFetch: boolean;
+	fieldRun: boolean;
 	bulkUpdate: boolean;
 	webhooksInPlan: boolean;
 	idListShape: 'recordIds' | 'results';
@@ -78,6 +83,7 @@ export function resolveProfile(options: ClayProfileOptions = {}): ClayProfile {
 		viewLimitParam: options.viewLimitParam ?? true,
 		findCompare: options.findCompare ?? 'text',
 		bulkFetch: options.bulkFetch ?? true,
+		fieldRun: options.fieldRun ?? true,
 		bulkUpdate: options.bulkUpdate ?? true,
 		webhooksInPlan: options.webhooksInPlan ?? true,
 		idListShape: options.idListShape ?? (shapes === 'seed' ? 'recordIds' : 'results'),
@@ -91,13 +97,14 @@ export function describeProfile(profile: ClayProfile): string {
 	if (profile.viewPageLimit !== undefined) parts.push(`first ${profile.viewPageLimit} ids${profile.viewLimitParam ? '' : ', limit ignored'}`);
 	if (profile.findCompare === 'typed') parts.push('typed find');
 	if (!profile.bulkFetch) parts.push('no bulk fetch');
+	if (!profile.fieldRun) parts.push('no fieldrun');
 	if (!profile.bulkUpdate) parts.push('no bulk update');
 	if (!profile.webhooksInPlan) parts.push('no webhooks in plan');
 	return parts.join(', ');
 }
 
 /** The command-line flags of `npm run sandbox` for the Clay sandbox's profile. */
-export const PROFILE_FLAGS = '[--clay-shapes seed|live] [--clay-ids honour|assign|refuse] [--clay-view-order oldest-first|newest-first] [--clay-view-page N] [--clay-no-limit-param] [--clay-typed-find] [--clay-no-bulk-fetch] [--clay-no-bulk-update] [--clay-no-webhooks]';
+export const PROFILE_FLAGS = '[--clay-shapes seed|live] [--clay-ids honour|assign|refuse] [--clay-view-order oldest-first|newest-first] [--clay-view-page N] [--clay-no-limit-param] [--clay-typed-find] [--clay-no-bulk-fetch] [--clay-no-fieldrun] [--clay-no-bulk-update] [--clay-no-webhooks]';
 
 /**
  * Reads one profile flag (`flag` with its `value`) into `options`. Returns false for a flag
@@ -133,6 +140,9 @@ export function readProfileFlag(options: ClayProfileOptions, flag: string, value
 			return 'novalue';
 		case '--clay-no-bulk-fetch':
 			options.bulkFetch = false;
+			return 'novalue';
+		case '--clay-no-fieldrun':
+			options.fieldRun = false;
 			return 'novalue';
 		case '--clay-no-bulk-update':
 			options.bulkUpdate = false;

@@ -175,6 +175,7 @@ describe('Clay sandbox: profile flags of npm run sandbox', () => {
 		expect(readProfileFlag(options, '--clay-no-limit-param', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--clay-typed-find', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--clay-no-bulk-fetch', undefined)).toBe('novalue');
+		expect(readProfileFlag(options, '--clay-no-fieldrun', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--clay-no-bulk-update', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--clay-no-webhooks', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--other', 'x')).toBe(false);
@@ -186,6 +187,7 @@ describe('Clay sandbox: profile flags of npm run sandbox', () => {
 			viewLimitParam: false,
 			findCompare: 'typed',
 			bulkFetch: false,
+			fieldRun: false,
 			bulkUpdate: false,
 			webhooksInPlan: false,
 			idListShape: 'recordIds',

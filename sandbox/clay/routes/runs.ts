@@ -64,5 +64,5 @@ export function registerRunRoutes(ctx: RouteContext): void {
 		return json(200, live ? { recordCount: targets.length, runMode: queued ? mode : 'NONE' } : { recordCount: targets.length, fieldIds, runId });
 	});
 
-	server.route('GET', '/v3/tables/:tableId/fieldrun', (req) => json(200, { runs: enrichment.summary(store.getTable(req.params.tableId)) }));
+	if (store.profile.fieldRun) server.route('GET', '/v3/tables/:tableId/fieldrun', (req) => json(200, { runs: enrichment.summary(store.getTable(req.params.tableId)) }));
 }
