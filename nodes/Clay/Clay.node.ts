@@ -5,7 +5,7 @@ import { route } from '../shared/router';
 import { toolProperties } from '../shared/tool';
 import { operations, properties } from './actions';
 import { clayService } from './api';
-import { authenticationProperty, clayCredentials } from './auth';
+import { authenticationProperties, clayCredentials } from './auth';
 import { listSearch, loadOptions, resourceMapping } from './methods';
 import { tableDirectory, toolDescriptions } from './tool';
 
@@ -15,7 +15,8 @@ export class Clay implements INodeType {
 		name: 'clay',
 		icon: { light: 'file:clay.svg', dark: 'file:clay.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description: 'Add, read, update and delete Clay table records in bulk, run enrichment columns and manage webhook sources',
 		defaults: { name: 'Clay' },
@@ -23,7 +24,7 @@ export class Clay implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: clayCredentials,
-		properties: toolProperties([authenticationProperty, ...properties], 'Clay', toolDescriptions),
+		properties: toolProperties([...authenticationProperties, ...properties], 'Clay', toolDescriptions),
 	};
 
 	methods = { listSearch, loadOptions, resourceMapping };

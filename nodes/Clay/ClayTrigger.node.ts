@@ -3,7 +3,7 @@ import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunction
 
 import { locatorValue, triggerOptions, triggerOptionsProperty } from '../shared/trigger';
 import { tableLocator, viewLocator } from './actions/common';
-import { authenticationProperty, clayCredentials } from './auth';
+import { authenticationProperties, clayCredentials } from './auth';
 import { listSearch, loadOptions } from './methods';
 import { pollClay } from './trigger';
 
@@ -16,7 +16,8 @@ export class ClayTrigger implements INodeType {
 		name: 'clayTrigger',
 		icon: { light: 'file:clay.svg', dark: 'file:clay.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1, 2],
+		defaultVersion: 2,
 		subtitle: '={{ $parameter["event"] === "recordEnriched" ? "Record Enriched" : "Record Added" }}',
 		description: 'Starts the workflow when records are added to a Clay table or finish enriching',
 		defaults: { name: 'Clay Trigger' },
@@ -25,7 +26,7 @@ export class ClayTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: clayCredentials,
 		properties: [
-			authenticationProperty,
+			...authenticationProperties,
 			{ ...tableLocator, description: 'The Clay table to watch' },
 			{
 				...viewLocator,

@@ -14,6 +14,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { chunk, mapConcurrent } from '../shared/batch';
 import { ServiceError } from '../shared/errors';
 import { apiRequest } from '../shared/request';
+import { authenticationOfNode } from './auth';
 import type { RequestContext, RetryPolicy, ServiceDefinition } from '../shared/request';
 import { sessionValue } from '../../credentials/ClayApi.credentials';
 import { apiKeyValue } from '../../credentials/ClayApiKeyApi.credentials';
@@ -175,7 +176,7 @@ export const clay = definition('sessionCookie');
 export const clayKey = definition('apiKey');
 
 export function authenticationOf(ctx: RequestContext): ClayAuthentication {
-	return ctx.getNode().parameters.authentication === 'apiKey' ? 'apiKey' : 'sessionCookie';
+	return authenticationOfNode(ctx.getNode());
 }
 
 /** The service definition of the credential the node is set to use. */

@@ -183,6 +183,8 @@ export interface ExecuteOptions {
 	continueOnFail?: boolean;
 	/** n8n's node setting "Retry On Fail": WorkflowExecute runs the node again when it fails (2–5 tries). */
 	retryOnFail?: { maxTries?: number; waitBetweenTries?: number };
+	/** The node's version (default 1). */
+	typeVersion?: number;
 }
 
 export interface ExecuteResult {
@@ -269,7 +271,7 @@ export class Harness {
 		} as unknown as INodeTypes;
 	}
 
-	makeNode(name: string, parameters: INodeParameters, continueOnFail = false, retryOnFail?: ExecuteOptions['retryOnFail']): INode {
+	makeNode(name: string, parameters: INodeParameters, continueOnFail = false, retryOnFail?: ExecuteOptions['retryOnFail'], typeVersion = 1): INode {
 		const type = this.nodeTypes.get(`${PACKAGE}.${name}`);
 		if (!type) throw new Error(`Unknown node ${name}`);
 		const credentials: INode['credentials'] = {};
@@ -280,7 +282,7 @@ export class Harness {
 			id: 'node-under-test',
 			name: 'Node',
 			type: `${PACKAGE}.${name}`,
-			typeVersion: 1,
+			typeVersion,
 			position: [200, 0],
 			parameters,
 			credentials,
@@ -361,7 +363,7 @@ export class Harness {
 			position: [0, 0],
 			parameters: { items: JSON.stringify(options.items ?? [{}]) },
 		};
-		const node = this.makeNode(options.node, options.parameters, options.continueOnFail, options.retryOnFail);
+		const node = this.makeNode(options.node, options.parameters, options.continueOnFail, options.retryOnFail, options.typeVersion);
 		const workflow = this.workflow([source, node], {
 			Source: { main: [[{ node: node.name, type: 'main', index: 0 }]] },
 		});

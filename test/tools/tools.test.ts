@@ -10,7 +10,7 @@ import type { INode, INodeProperties, INodeType, INodeTypeDescription } from 'n8
 
 import { Clay } from '../../nodes/Clay/Clay.node';
 import { properties as clayProperties } from '../../nodes/Clay/actions';
-import { authenticationProperty as clayAuthentication } from '../../nodes/Clay/auth';
+import { authenticationProperties as clayAuthentication } from '../../nodes/Clay/auth';
 import { Extruct } from '../../nodes/Extruct/Extruct.node';
 import { properties as extructProperties } from '../../nodes/Extruct/actions';
 import { JustPaid } from '../../nodes/JustPaid/JustPaid.node';
@@ -56,7 +56,7 @@ function operationsOf(properties: INodeProperties[]): Array<[string, string]> {
 describe.each([
 	['Extruct', new Extruct() as INodeType, extructProperties],
 	['JustPaid', new JustPaid() as INodeType, justPaidProperties],
-	['Clay', new Clay() as INodeType, [clayAuthentication, ...clayProperties]],
+	['Clay', new Clay() as INodeType, [...clayAuthentication, ...clayProperties]],
 ])('%s: the tool description', (service, node, original) => {
 	const tool = toolVariant(node).description;
 	const operations = operationsOf(original);
