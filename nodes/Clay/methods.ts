@@ -88,6 +88,10 @@ export const loadOptions = {
 	async getFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 		return (await currentSchema(this)).table.fields.map(fieldOption);
 	},
+	/** The columns that hold input (not enrichment or formula columns, which Clay computes): what a keyed Add's key can be. */
+	async getInputFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
+		return (await currentSchema(this)).table.fields.filter((field) => !COMPUTED_TYPES.has(String(field.type))).map(fieldOption);
+	},
 	async getEnrichmentFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 		return (await currentSchema(this)).table.fields.filter((field) => ENRICHMENT_TYPES.has(String(field.type))).map(fieldOption);
 	},

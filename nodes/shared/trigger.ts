@@ -98,7 +98,7 @@ export function locatorValue(ctx: IPollFunctions, name: string): string {
 	return String(value ?? '').trim();
 }
 
-/** "Include Existing Rows" and "Simplify" of the trigger's Options. */
+/** "Include Existing Rows" (Records, for Clay) and "Simplify" of the trigger's Options. */
 export function triggerOptions(ctx: IPollFunctions): { includeExisting: boolean; simplify: boolean } {
 	const options = ctx.getNodeParameter('options', {}) as IDataObject;
 	return { includeExisting: options.includeExisting === true, simplify: options.simplify !== false };
@@ -112,7 +112,7 @@ export function triggerOptionsProperty(rows: string, more: INodeProperties[] = [
 function triggerOptionProperties(rows: string): INodeProperties[] {
 	return [
 		{
-			displayName: 'Include Existing Rows',
+			displayName: `Include Existing ${rows.charAt(0).toUpperCase()}${rows.slice(1)}`,
 			name: 'includeExisting',
 			type: 'boolean',
 			default: false,

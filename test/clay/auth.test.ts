@@ -48,3 +48,31 @@ describe('Clay: the credential each version uses', () => {
 		for (const headers of sent) expect(headers).toContain(header);
 	});
 });
+
+describe('Clay in the editor: wording and defaults', () => {
+	const property = (type: INodeType, name: string, where: (p: { displayOptions?: { show?: Record<string, unknown> } }) => boolean = () => true) =>
+		type.description.properties.find((p) => p.name === name && where(p))!;
+
+	test('the Clay Trigger says Records, not Rows', () => {
+		const options = property(new ClayTrigger(), 'options');
+		expect(options.options!.map((option) => (option as { displayName: string }).displayName)).toContain('Include Existing Records');
+	});
+
+	test('Record → Get takes the record ID from the input item by default, as Update, Delete and Run do', () => {
+		const clay = new Clay();
+		for (const [operation, name] of [
+			['get', 'recordId'],
+			['update', 'recordId'],
+			['delete', 'recordIds'],
+			['run', 'recordId'],
+		]) {
+			expect(property(clay, name, (p) => (p.displayOptions?.show?.operation as string[] | undefined)?.includes(operation) ?? false).default).toBe('={{ $json.id }}');
+		}
+	});
+
+	test('Run Enrichment says what an empty column choice runs, and that it spends credits; Key Column lists input columns only', () => {
+		const clay = new Clay();
+		expect(property(clay, 'fieldIds').hint).toMatch(/Empty: every enrichment column.*credits/);
+		expect(property(clay, 'keyField').typeOptions?.loadOptionsMethod).toBe('getInputFields');
+	});
+});

@@ -10,7 +10,7 @@ afterAll(async () => await fx.sandbox.close());
 describe.each([
 	['add', { cells: autoMap }, 'POST', 8, 5],
 	['update', { recordId: '={{ $json.id }}', cells: autoMap }, 'PATCH', 8, 4],
-	['delete', { recordId: '={{ $json.id }}' }, 'DELETE', 8, 4],
+	['delete', { recordIds: '={{ $json.id }}' }, 'DELETE', 8, 4],
 ])('Clay Record → %s', (operation, parameters, method, calls, files) => {
 	test(`reaches the HTTP helper in at most ${calls} calls through at most ${files} files`, async () => {
 		const table = leadsTable(fx.sandbox, [{ Name: 'a' }, { Name: 'b' }]);

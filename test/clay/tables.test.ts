@@ -142,6 +142,9 @@ eachProfile((profile) => {
 			expect(fields[0].value).toBe(fx.sandbox.fieldId(table.id, 'Name'));
 			const enrichment = await node.methods.loadOptions.getEnrichmentFields.call(context);
 			expect(enrichment.map((f) => f.name)).toEqual(['Enrich']);
+			// Key Column: only the columns that hold input (an enrichment or formula column is computed by Clay)
+			const inputs = await node.methods.loadOptions.getInputFields.call(context);
+			expect(inputs.map((f) => f.name)).toEqual(['Name', 'Score', 'Opt In']);
 			const mapping = await node.methods.resourceMapping.getRecordFields.call(context);
 			expect(mapping.fields.map((f) => [f.displayName, f.type])).toEqual([
 				['Name', 'string'],

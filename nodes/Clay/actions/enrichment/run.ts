@@ -21,6 +21,7 @@ export const description: INodeProperties[] = [
 		type: 'multiOptions',
 		typeOptions: { loadOptionsMethod: 'getEnrichmentFields', loadOptionsDependsOn: ['table.value'] },
 		default: [],
+		hint: 'Empty: every enrichment column of the table runs, and each spends Clay credits',
 		description:
 			'Enrichment columns to run; none means every enrichment column of the table. An expression may give column names as well. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 	},

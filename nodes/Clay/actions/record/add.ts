@@ -42,7 +42,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Key Column Name or ID',
 		name: 'keyField',
 		type: 'options',
-		typeOptions: { loadOptionsMethod: 'getFields', loadOptionsDependsOn: ['table.value'] },
+		typeOptions: { loadOptionsMethod: 'getInputFields', loadOptionsDependsOn: ['table.value'] },
 		default: '',
 		required: true,
 		displayOptions: { show: { recordIdMode: ['key'] } },

@@ -14,7 +14,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Record ID',
 		name: 'recordId',
 		type: 'string',
-		default: '',
+		default: '={{ $json.id }}',
 		required: true,
 		placeholder: 'e.g. r_abc123XYZ',
 		description: 'ID of the record to get',
