@@ -141,7 +141,11 @@ export async function existingKeys(
 			return { records, via: 'find' };
 		}
 		if (!complete) {
-			const why = failure ? `Clay's find failed (${failure.message})` : 'Clay offers no find here';
+			const why = failure
+				? `Clay's find failed (${failure.message})`
+				: found
+					? 'Clay offers no find here'
+					: 'a key of several options or users cannot be looked up with Clay\'s find';
 			throw new ServiceError(`The view lists only ${snapshot.length} of the table's records and ${why}, so which keys exist cannot be told; nothing was added`, {
 				description: "A keyed Add reads the key column of the table's default view. Make that view list every record (no row limit), or add with Record ID: Generate.",
 			});

@@ -19,8 +19,7 @@
  * running, or when the last poll left records for the next one. Idle: that one request. No
  * live-tested client confirms that summary: where Clay answers 404 for it, the trigger reads
  * every record of the view on every poll (the table's count for the server's clock, the id list
- * and a bulk read per 200 records) and does not ask for the summary again until it is
- * activated anew.
+ * and a bulk read per 200 records), asking for the summary again once an hour.
  * A record whose enrichment finished earlier and that is edited later has a new `updatedAt`
  * and is emitted again by the next poll that reads the records: without a per-cell time,
  * telling an edit from a new result would need the state to remember every record.
@@ -38,6 +37,8 @@ import type { ClayRecord } from './api';
 import { ENRICHMENT_TYPES, Schemas } from './schema';
 import type { TableSchema } from './schema';
 
+/** How long a trigger goes without asking for a run summary Clay answered 404 for. */
+const NO_SUMMARY_RETRY_MS = 3_600_000;
 /** Ids of the end of the list kept as anchors. */
 const ANCHORS = 20;
 /** Ids per bulk read (Clay's bulk-fetch-records). */
@@ -71,8 +72,8 @@ interface EnrichedState extends SummaryReadState {
 	viewId: string;
 	/** The chosen fields' ids (empty: every enrichment field), resolved when the records were last read. */
 	fields: string[];
-	/** Clay answered that the run summary (`/fieldrun`) does not exist: every poll reads the records, without asking it again. */
-	noSummary?: boolean;
+	/** When Clay last answered that the run summary (`/fieldrun`) does not exist (ms): until an hour later every poll reads the records without asking again. */
+	noSummaryAt?: number;
 }
 
 const created = (record: ClayRecord): string => String(record.createdAt ?? '');
@@ -280,11 +281,12 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 			// the records enriched by now are not replayed, also those stamped after the (lagging) watermark
 			const records = await everyRecord(viewId);
 			const start = fullReadStart({ rows: records, event: finishedAt(fields), id: idOf, latestIn }, serverTime);
-			return { viewId, fields: chosen, ...start, signature, deferred: busy, ...(missing ? { noSummary: true } : {}) };
+			return { viewId, fields: chosen, ...start, signature, deferred: busy, ...(missing ? { noSummaryAt: Date.now() } : {}) };
 		},
 		async poll(state): Promise<PollResult<EnrichedState>> {
 			// names given by expression were resolved to ids when the records were last read
-			const { known, signature, busy, serverTime, missing } = await summary(state?.fields ?? settings.fields, state?.noSummary === true);
+			const skip = state?.noSummaryAt !== undefined && Date.now() - state.noSummaryAt < NO_SUMMARY_RETRY_MS;
+			const { known, signature, busy, serverTime, missing } = await summary(state?.fields ?? settings.fields, skip);
 			if (state && known && !busy && !state.deferred && state.signature === signature) return { rows: [], state };
 			const fields = fieldsOf(await schema());
 			const chosen = settings.fields.length ? fields : [];
@@ -300,7 +302,7 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 					// a summary of other fields (names resolved only now) would not match the next one
 					signature: JSON.stringify(chosen) === JSON.stringify(state?.fields ?? settings.fields) ? signature : '',
 					deferred: busy || next.deferred,
-					...(missing ? { noSummary: true } : {}),
+					...(missing ? { noSummaryAt: skip ? state!.noSummaryAt : Date.now() } : {}),
 				},
 			};
 		},
