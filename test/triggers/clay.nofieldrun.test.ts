@@ -6,7 +6,7 @@
  */
 import type { ClaySandbox, ClayTable } from '../../sandbox/clay';
 import { enriched } from '../clay/setup';
-import { byId, clayTriggerFixture, sleep } from './setup';
+import { byId, clayTriggerFixture, savedState, sleep } from './setup';
 import type { TriggerFixture } from './setup';
 
 describe.each([['live' as const], ['seed' as const]])('Clay Trigger without /fieldrun (%s shapes)', (shapes) => {
@@ -48,5 +48,14 @@ describe.each([['live' as const], ['seed' as const]])('Clay Trigger without /fie
 		expect(idle.empty).toBe(true);
 		expect(fx.sandbox.server.log.some((request) => request.path.endsWith('/fieldrun'))).toBe(false);
 		expect(fx.sandbox.server.log.some((request) => request.path.includes('/records'))).toBe(true);
+
+		// an hour after Clay last answered 404, the summary is asked for again
+		const state = savedState(runner)!;
+		expect(typeof state.noSummaryAt).toBe('number');
+		state.noSummaryAt = Date.now() - 3_700_000;
+		fx.sandbox.server.clearLog();
+		expect((await runner.poll()).error).toBeUndefined();
+		expect(fx.sandbox.server.log.filter((request) => request.path.endsWith('/fieldrun'))).toHaveLength(1);
+		expect(savedState(runner)!.noSummaryAt).toBeGreaterThan(Date.now() - 60_000);
 	});
 });
