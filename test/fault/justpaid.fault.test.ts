@@ -130,7 +130,8 @@ describe.each([
 		const doubled = [...counts.values()].filter((count) => count > 1).length;
 		expect(doubled).toBe(0);
 		const failed = result.json.filter((json) => json.error !== undefined);
-		expect(failed.every((json) => lostMessage.test(String(json.error)))).toBe(true);
+		// only lost answers may fail an item; any other error is listed here as it was output
+		expect(failed.filter((json) => !lostMessage.test(String(json.error))).map((json) => `${String(json.error)} — ${String(json.description)}`)).toEqual([]);
 		expect(failed.length).toBeLessThanOrEqual(writeIdColumn ? 0 : UPSERTS * MAX_ERROR_SHARE);
 		if (!failed.length) {
 			expect(stored).toHaveLength(1500);
