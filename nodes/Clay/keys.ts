@@ -15,11 +15,10 @@ import type { RequestContext } from '../shared/request';
 import { api, cellValue } from './api';
 import type { ClayField, ClayRecord, FindCondition } from './api';
 import { LOOKUP_CHUNK, valueText } from './creates';
-import { isSelectField, isUsersField, optionsOf } from './values';
+import { findOption, isObject, isSelectField, isUsersField, numberOf, optionsOf } from './values';
 
 const CONCURRENCY = 3;
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 const BOOLEAN_TYPES = new Set(['boolean', 'checkbox']);
 const TRUE_TEXTS = new Set(['true', '1', 'yes']);
 const FALSE_TEXTS = new Set(['false', '0', 'no']);
@@ -30,20 +29,9 @@ function idsOf(field: ClayField, value: unknown): string[] {
 	const list = Array.isArray(wrapped) ? wrapped : wrapped === null || wrapped === undefined || wrapped === '' ? [] : [wrapped];
 	const options = isSelectField(field) ? optionsOf(field) : [];
 	return list
-		.map((entry) => {
-			const text = String(entry).trim();
-			return options.find((option) => option.id === text)?.id ?? options.find((option) => option.name.trim().toLowerCase() === text.toLowerCase())?.id ?? text;
-		})
+		.map((entry) => findOption(options, entry)?.id ?? String(entry).trim())
 		.filter(Boolean)
 		.sort();
-}
-
-/** A number written as a number or as text (`"42"`, `" 4.50 "`), as a number; `undefined` for anything else. */
-function numberOf(value: unknown): number | undefined {
-	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-	if (typeof value !== 'string' || value.trim() === '') return undefined;
-	const number = Number(value.trim());
-	return Number.isFinite(number) ? number : undefined;
 }
 
 function booleanOf(value: unknown): boolean | undefined {

@@ -21,7 +21,21 @@ const USERS_TYPES = new Set(['users', 'user']);
 export const isSelectField = (field: ClayField): boolean => SELECT_TYPES.has(String(field.type));
 export const isUsersField = (field: ClayField): boolean => USERS_TYPES.has(String(field.type));
 
-const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
+/** The option an item names, by id or name (exact, else ignoring case and surrounding spaces). */
+export function findOption(options: SelectOption[], wanted: unknown): SelectOption | undefined {
+	const text = String(wanted).trim();
+	return options.find((option) => option.id === text || option.name === text) ?? options.find((option) => option.name.trim().toLowerCase() === text.toLowerCase());
+}
+
+/** A number given as a number or as text (`"42"`, `" 4.50 "`), as a number; `undefined` for anything else. */
+export function numberOf(value: unknown): number | undefined {
+	if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
+	if (typeof value !== 'string' || value.trim() === '') return undefined;
+	const number = Number(value.trim());
+	return Number.isFinite(number) ? number : undefined;
+}
 
 /** A select field's options, wherever the schema keeps them; empty when it lists none (or it is no select field). */
 export function optionsOf(field: ClayField): SelectOption[] {
@@ -56,13 +70,10 @@ export function cellForWrite(field: ClayField, value: unknown, itemIndex: number
 		const ids: string[] = [];
 		const unknown: string[] = [];
 		for (const wanted of listOfValues(value)) {
-			const text = String(wanted).trim();
-			const option =
-				options.find((candidate) => candidate.id === text || candidate.name === text) ??
-				options.find((candidate) => candidate.name.trim().toLowerCase() === text.toLowerCase());
+			const option = findOption(options, wanted);
 			if (option) {
 				if (!ids.includes(option.id)) ids.push(option.id);
-			} else unknown.push(`"${text}"`);
+			} else unknown.push(`"${String(wanted).trim()}"`);
 		}
 		if (unknown.length) {
 			const names = options.map((option) => option.name).join(', ');
@@ -75,7 +86,7 @@ export function cellForWrite(field: ClayField, value: unknown, itemIndex: number
 		return { userIds: listOfValues(value).map((id) => String(id).trim()).filter(Boolean) };
 	}
 	// a number column gets a number for a number given as text (a CSV, a form): stored and found typed
-	if (field.type === 'number' && typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value.trim()))) return Number(value.trim());
+	if (field.type === 'number' && typeof value === 'string') return numberOf(value) ?? value;
 	return value;
 }
 
