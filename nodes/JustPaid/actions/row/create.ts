@@ -6,7 +6,7 @@ import { writeIds } from '../../../shared/writeIds';
 import { rowOutput } from '../../api';
 import { readWriteOptions, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
 import { Session } from './session';
-import { checkRow, readRowValues, readWriteIdColumn, rowValuesProperty, valueOptions, writeIdOption } from './values';
+import { checkRow, readRowValues, readWriteIdColumn, rowValuesProperty, valueOptions, writeIdOption } from '../../rowValues';
 
 export const description: INodeProperties[] = [
 	tableLocator,

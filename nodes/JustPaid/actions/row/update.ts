@@ -9,16 +9,7 @@ import type { Column, Row } from '../../api';
 import { readWriteOptions, rowIdProperty, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
 import { groupBy, Session } from './session';
 import type { RowIndex } from './session';
-import { checkRequired, checkRow, readRowValues, rowValuesProperty, sameJson, valueOptions } from './values';
-
-export const skipUnchangedOption: INodeProperties = {
-	displayName: 'Skip Unchanged Rows',
-	name: 'skipUnchanged',
-	type: 'boolean',
-	default: true,
-	description:
-		'Whether to leave out the write when merging changes nothing in the row (it saves write rate); the row is output as it is',
-};
+import { checkRequired, checkRow, readRowValues, rowValuesProperty, sameJson, skipUnchangedOption, valueOptions } from '../../rowValues';
 
 export const description: INodeProperties[] = [
 	tableLocator,

@@ -9,8 +9,7 @@ import type { Column, Row } from '../../api';
 import { readWriteOptions, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
 import { groupBy, matchKey, Session } from './session';
 import type { RowIndex } from './session';
-import { skipUnchangedOption } from './update';
-import { checkRequired, checkRow, readRowValues, readWriteIdColumn, rowValuesProperty, sameJson, valueOptions, writeIdOption } from './values';
+import { checkRequired, checkRow, readRowValues, readWriteIdColumn, rowValuesProperty, sameJson, skipUnchangedOption, valueOptions, writeIdOption } from '../../rowValues';
 
 export const description: INodeProperties[] = [
 	tableLocator,

@@ -11,9 +11,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { itemParameter } from '../../../shared/parameters';
-import { withJsonValues } from '../../../shared/tool';
-import type { Column } from '../../api';
+import { itemParameter } from '../shared/parameters';
+import { withJsonValues } from '../shared/tool';
+import type { Column } from './api';
 
 export function rowValuesProperty(mode: 'add' | 'map' | 'upsert'): INodeProperties {
 	return {
@@ -77,6 +77,16 @@ export const valueOptions: INodeProperties[] = [
 		],
 	},
 ];
+
+/** Update (Merge) and Upsert: a merge that changes nothing costs no write. */
+export const skipUnchangedOption: INodeProperties = {
+	displayName: 'Skip Unchanged Rows',
+	name: 'skipUnchanged',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to leave out the write when merging changes nothing in the row (it saves write rate); the row is output as it is',
+};
 
 /**
  * Row → Create and Upsert: a column the node fills with a unique write id per created row. When
