@@ -88,8 +88,6 @@ export class TableReadBack {
 	private lastRegion: Array<{ offset: number; row: Row }> = [];
 	private hint: number;
 	private failedPasses = 0;
-	/** Requests the read-backs made (for the tests' figures). */
-	reads = 0;
 
 	/** `rowCount`: the table's row count before the execution wrote (the read-back starts there). */
 	constructor(
@@ -251,7 +249,6 @@ export class TableReadBack {
 	}
 
 	private async page(offset: number): Promise<Row[]> {
-		this.reads++;
 		const rows = await api.listRows(this.ctx, this.tableId, offset, PAGE_SIZE);
 		this.clock(rows, Date.now());
 		return rows;

@@ -5,7 +5,7 @@ import type { ItemResult } from '../../../shared/execute';
 import { writeIds } from '../../../shared/writeIds';
 import { rowOutput } from '../../api';
 import { readWriteOptions, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
-import { Session } from './session';
+import { PacedRowWriter } from '../../rowWrites';
 import { checkRow, readRowValues, readWriteIdColumn, rowValuesProperty, valueOptions, writeIdOption } from '../../rowValues';
 
 export const description: INodeProperties[] = [
@@ -28,13 +28,13 @@ export const description: INodeProperties[] = [
  * again only what it surely did not store (Session.create).
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
-	const session = new Session(this, readWriteOptions(this));
+	const writer = new PacedRowWriter(this, readWriteOptions(this));
 	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
 	const writeId = writeIds();
 
 	const prepared = await prepareEachAsync(this, items, async (i): Promise<{ tableId: string; data: IDataObject }> => {
 		const table = tableId(this, i);
-		const columns = await session.columns(table);
+		const columns = await writer.columns(table);
 		const data = checkRow(this, columns, readRowValues(this, items[i], i, columns), i, true);
 		const writeIdColumn = readWriteIdColumn(this, i, columns);
 		if (writeIdColumn) data[writeIdColumn] = writeId(i);
@@ -45,12 +45,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const ready: number[] = [];
 	prepared.forEach((entry, i) => (entry instanceof Error ? preset.set(i, entry) : ready.push(i)));
 
-	return await session.runGroups(
+	return await writer.runGroups(
 		items.length,
 		ready.map((i) => [i]),
 		async (i) => {
 			const { tableId: table, data } = prepared[i] as { tableId: string; data: IDataObject };
-			return rowOutput(await session.create(i, table, data), simplify);
+			return rowOutput(await writer.create(i, table, data), simplify);
 		},
 		preset,
 	);

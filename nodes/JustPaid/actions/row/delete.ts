@@ -5,7 +5,7 @@ import { prepareEach } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
 import { readWriteOptions, rowIdProperty, tableId, tableLocator, writeOptions } from '../common';
-import { groupBy, Session } from './session';
+import { groupBy, PacedRowWriter } from '../../rowWrites';
 
 /** A 404 that came to a retry after an attempt whose answer was lost: that attempt deleted the row. */
 const goneAfterLostAnswer = (error: unknown) => error instanceof ServiceError && error.status === 404 && error.details.afterLostAnswer === true;
@@ -29,7 +29,7 @@ export const description: INodeProperties[] = [
  * attempt deleted it.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
-	const session = new Session(this, readWriteOptions(this));
+	const writer = new PacedRowWriter(this, readWriteOptions(this));
 	const prepared = prepareEach(this, items, (i) => {
 		const table = tableId(this, i);
 		const rowId = String(this.getNodeParameter('rowId', i, '') ?? '').trim();
@@ -45,12 +45,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return `${entry.tableId}\n${entry.rowId}`;
 	});
 
-	return await session.runGroups(
+	return await writer.runGroups(
 		items.length,
 		groups,
 		async (i) => {
 			const { tableId: table, rowId } = prepared[i] as { tableId: string; rowId: string };
-			await session.write(i, async () => {
+			await writer.write(i, async () => {
 				let failure: unknown;
 				try {
 					await api.deleteRow(this, table, rowId);

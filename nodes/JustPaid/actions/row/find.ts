@@ -5,7 +5,7 @@ import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { rowOutput } from '../../api';
 import { columnSelector, simplifyOption, tableId, tableLocator } from '../common';
-import { Session } from './session';
+import { TableRows } from '../../tableRows';
 
 export const description: INodeProperties[] = [
 	tableLocator,
@@ -58,7 +58,7 @@ export const description: INodeProperties[] = [
  * requests as one.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
-	const session = new Session(this);
+	const tables = new TableRows(this);
 	const results = await prepareEachAsync(this, items, async (i): Promise<IDataObject | IDataObject[]> => {
 		const table = tableId(this, i);
 		const column = String(this.getNodeParameter('column', i, '') ?? '').trim();
@@ -69,10 +69,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const simplify = this.getNodeParameter('simplify', i, true) as boolean;
 		const whenNotFound = this.getNodeParameter('options.whenNotFound', i, 'skip') as string;
 
-		const rows = (await session.index(table)).find(column, value);
+		const rows = (await tables.index(table)).find(column, value);
 		if (!rows.length) {
 			if (whenNotFound === 'error') {
-				throw new ServiceError(`No row of table ${session.tableLabel(table)} has \`${column}\` = ${JSON.stringify(value)}`, {
+				throw new ServiceError(`No row of table ${tables.tableLabel(table)} has \`${column}\` = ${JSON.stringify(value)}`, {
 					description: 'The value is compared as text with the column of every row.',
 				});
 			}

@@ -4,7 +4,7 @@ import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api, PAGE_SIZE, rowOutput } from '../../api';
 import { columnSelector, limitOption, readLimit, returnAllOption, simplifyOption, tableId, tableLocator } from '../common';
-import { matchKey } from './session';
+import { matchKey } from '../../tableRows';
 
 export const description: INodeProperties[] = [
 	tableLocator,

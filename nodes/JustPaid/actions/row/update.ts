@@ -7,8 +7,8 @@ import { withId } from '../../../shared/shape';
 import { api, rowOutput } from '../../api';
 import type { Column, Row } from '../../api';
 import { readWriteOptions, rowIdProperty, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
-import { groupBy, Session } from './session';
-import type { RowIndex } from './session';
+import { groupBy, PacedRowWriter } from '../../rowWrites';
+import type { RowIndex } from '../../tableRows';
 import { checkRequired, checkRow, readRowValues, rowValuesProperty, sameJson, skipUnchangedOption, valueOptions } from '../../rowValues';
 
 export const description: INodeProperties[] = [
@@ -60,7 +60,7 @@ interface Prepared {
  * after the other, each over the result of the one before.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
-	const session = new Session(this, readWriteOptions(this));
+	const writer = new PacedRowWriter(this, readWriteOptions(this));
 	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
 	const merge = (this.getNodeParameter('updateMode', 0, 'merge') as string) === 'merge';
 	const skipUnchanged = (this.getNodeParameter('options.skipUnchanged', 0, true) as boolean) !== false;
@@ -69,9 +69,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const table = tableId(this, i);
 		const rowId = String(this.getNodeParameter('rowId', i, '') ?? '').trim();
 		if (!rowId) throw new Error(`Item ${i}: "Row ID" is empty`);
-		const columns = await session.columns(table);
+		const columns = await writer.columns(table);
 		const data = checkRow(this, columns, readRowValues(this, items[i], i, columns), i, !merge);
-		return { tableId: table, rowId, data, columns, index: merge ? await session.index(table) : undefined };
+		return { tableId: table, rowId, data, columns, index: merge ? await writer.index(table) : undefined };
 	});
 
 	const preset = new Map<number, ItemResult>();
@@ -82,24 +82,24 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return `${entry.tableId}\n${entry.rowId}`;
 	});
 
-	return await session.runGroups(
+	return await writer.runGroups(
 		items.length,
 		groups,
 		async (i) => {
 			const { tableId: table, rowId, data, columns, index } = prepared[i] as Prepared;
 			if (!index) {
-				return rowOutput(await session.write(i, async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, data))), simplify);
+				return rowOutput(await writer.write(i, async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, data))), simplify);
 			}
 			const current = index.get(rowId);
 			if (!current) {
-				throw new ServiceError(`Row ${rowId} was not found in table ${session.tableLabel(table)}`, {
+				throw new ServiceError(`Row ${rowId} was not found in table ${writer.tableLabel(table)}`, {
 					description: 'Merge reads the rows of the table at the start of the execution: the row ID is wrong, or the row was deleted. Nothing was sent for this item.',
 				});
 			}
 			const merged = { ...(current.data ?? {}), ...data };
 			checkRequired(this, columns, merged, i);
 			if (skipUnchanged && sameJson(merged, current.data ?? {})) return rowOutput(current, simplify);
-			const row = await session.write(i, async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, merged)));
+			const row = await writer.write(i, async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, merged)));
 			index.put(row);
 			return rowOutput(row, simplify);
 		},

@@ -7,8 +7,9 @@ import { writeIds } from '../../../shared/writeIds';
 import { api, rowOutput } from '../../api';
 import type { Column, Row } from '../../api';
 import { readWriteOptions, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
-import { groupBy, matchKey, Session } from './session';
-import type { RowIndex } from './session';
+import { groupBy, PacedRowWriter } from '../../rowWrites';
+import { matchKey } from '../../tableRows';
+import type { RowIndex } from '../../tableRows';
 import { checkRequired, checkRow, readRowValues, readWriteIdColumn, rowValuesProperty, sameJson, skipUnchangedOption, valueOptions, writeIdOption } from '../../rowValues';
 
 export const description: INodeProperties[] = [
@@ -43,7 +44,7 @@ interface Prepared {
  * value go one after the other, so two items with one key never create two rows.
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
-	const session = new Session(this, readWriteOptions(this));
+	const writer = new PacedRowWriter(this, readWriteOptions(this));
 	const simplify = this.getNodeParameter('simplify', 0, true) as boolean;
 	const skipUnchanged = (this.getNodeParameter('options.skipUnchanged', 0, true) as boolean) !== false;
 	const writeId = writeIds();
@@ -53,7 +54,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const mapper = this.getNodeParameter('columns', i) as ResourceMapperValue;
 		const column = String(mapper?.matchingColumns?.[0] ?? '').trim();
 		if (!column) throw new Error(`Item ${i}: choose the column to match on (under "Columns")`);
-		const columns = await session.columns(table);
+		const columns = await writer.columns(table);
 		const data = checkRow(this, columns, readRowValues(this, items[i], i, columns), i, false);
 		const writeIdColumn = readWriteIdColumn(this, i, columns);
 		if (writeIdColumn === column) throw new Error(`Item ${i}: the column to match on must not be the Write ID Column (\`${column}\`)`);
@@ -68,7 +69,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			data,
 			writeId: writeIdColumn ? { column: writeIdColumn, value: writeId(i) } : undefined,
 			columns,
-			index: await session.index(table),
+			index: await writer.index(table),
 		};
 	});
 
@@ -82,7 +83,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 
 	const output = (row: Row, action: 'created' | 'updated' | 'unchanged') => ({ ...rowOutput(row, simplify), _action: action });
 
-	return await session.runGroups(
+	return await writer.runGroups(
 		items.length,
 		groups,
 		async (i) => {
@@ -92,12 +93,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				const merged = { ...(current.data ?? {}), ...data };
 				checkRequired(this, columns, merged, i);
 				if (skipUnchanged && sameJson(merged, current.data ?? {})) return output(current, 'unchanged');
-				const row = await session.write(i, async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, current.id, merged)));
+				const row = await writer.write(i, async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, current.id, merged)));
 				index.put(row);
 				return output(row, 'updated');
 			}
 			checkRequired(this, columns, data, i);
-			const row = await session.create(i, table, id ? { ...data, [id.column]: id.value } : data);
+			const row = await writer.create(i, table, id ? { ...data, [id.column]: id.value } : data);
 			index.put(row);
 			return output(row, 'created');
 		},

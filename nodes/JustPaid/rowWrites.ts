@@ -1,21 +1,21 @@
 /**
- * What one execution of a row operation keeps: the tables it read (once each), an index of
- * their rows (read once each, paged at 100, and kept up to date with the node's own writes),
- * the write pacer, which tables turned out full, and the read-backs of creates whose answer
- * was lost. Nothing here outlives the execution: n8n may run the next one on another worker.
+ * The paced writer of JustPaid's row operations: one request per row (JustPaid has no bulk
+ * write), paced to the key's write rate. It keeps, for one execution, the tables it read,
+ * which of them turned out full, and the read-backs of creates whose answer was lost.
  */
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { isAmbiguous } from '../../../shared/batch';
-import { ServiceError, toNodeError } from '../../../shared/errors';
-import type { ItemResult } from '../../../shared/execute';
-import { Pacer } from '../../../shared/pace';
-import { withId } from '../../../shared/shape';
-import { allRows, api, columnsOf, tableFullAnswer } from '../../api';
-import type { Column, Row, Table } from '../../api';
-import { dataKey, stableJson, TableReadBack } from '../../readBack';
-import type { ReadBackOutcome } from '../../readBack';
+import { isAmbiguous } from '../shared/batch';
+import { ServiceError, toNodeError } from '../shared/errors';
+import type { ItemResult } from '../shared/execute';
+import { Pacer } from '../shared/pace';
+import { withId } from '../shared/shape';
+import { api, tableFullAnswer } from './api';
+import type { Row, Table } from './api';
+import { dataKey, TableReadBack } from './readBack';
+import type { ReadBackOutcome } from './readBack';
+import { TableRows } from './tableRows';
 
 /** An item that was not sent because of an earlier failure. */
 export class NotSentError extends ServiceError {
@@ -48,81 +48,6 @@ function notStoredAndNotSent(lost: ServiceError, blocked: NotSentError): NotSent
 		...blocked.details,
 		description: `${blocked.details.description ? `${blocked.details.description} ` : ''}Its first send's answer was lost (${lost.message}); reading the table back found it was NOT stored.`,
 	});
-}
-
-/** The text key two values match on: 42 and "42" match; objects by their JSON. */
-export function matchKey(value: unknown): string | undefined {
-	if (value === undefined || value === null || value === '') return undefined;
-	if (typeof value === 'object') return `j:${stableJson(value)}`;
-	return `v:${String(value)}`;
-}
-
-/** The rows of one table in list order, by ID and by the value of any column. */
-export class RowIndex {
-	private readonly rows = new Map<string, Row>();
-	private readonly order = new Map<string, number>();
-	private readonly byColumn = new Map<string, Map<string, string[]>>();
-	private next = 0;
-
-	constructor(rows: Iterable<Row>) {
-		for (const row of rows) this.put(row);
-	}
-
-	get(rowId: string): Row | undefined {
-		return this.rows.get(rowId);
-	}
-
-	/** Rows whose `column` matches `value`, in list order. */
-	find(column: string, value: unknown): Row[] {
-		const key = matchKey(value);
-		if (key === undefined) return [];
-		return (this.column(column).get(key) ?? []).map((id) => this.rows.get(id)!);
-	}
-
-	/** Adds a row (at the end) or replaces it (keeping its place), updating every column map. */
-	put(row: Row): void {
-		const old = this.rows.get(row.id);
-		if (!this.order.has(row.id)) this.order.set(row.id, this.next++);
-		this.rows.set(row.id, row);
-		for (const [column, map] of this.byColumn) {
-			const before = old ? matchKey(old.data?.[column]) : undefined;
-			const after = matchKey(row.data?.[column]);
-			if (before === after && old) continue;
-			if (before !== undefined) this.remove(map, before, row.id);
-			if (after !== undefined) this.insert(map, after, row.id);
-		}
-	}
-
-	private column(column: string): Map<string, string[]> {
-		let map = this.byColumn.get(column);
-		if (!map) {
-			map = new Map();
-			for (const row of this.rows.values()) {
-				const key = matchKey(row.data?.[column]);
-				if (key === undefined) continue;
-				const list = map.get(key) ?? [];
-				list.push(row.id);
-				map.set(key, list);
-			}
-			this.byColumn.set(column, map);
-		}
-		return map;
-	}
-
-	private remove(map: Map<string, string[]>, key: string, rowId: string): void {
-		const list = (map.get(key) ?? []).filter((id) => id !== rowId);
-		if (list.length) map.set(key, list);
-		else map.delete(key);
-	}
-
-	private insert(map: Map<string, string[]>, key: string, rowId: string): void {
-		const list = map.get(key) ?? [];
-		const at = this.order.get(rowId)!;
-		let i = list.length;
-		while (i > 0 && this.order.get(list[i - 1])! > at) i--;
-		list.splice(i, 0, rowId);
-		map.set(key, list);
-	}
 }
 
 export interface TableFull {
@@ -169,11 +94,8 @@ class Slots {
 	}
 }
 
-export class Session {
-	readonly continueOnFail: boolean;
-	private readonly tables = new Map<string, Promise<Table>>();
-	private readonly known = new Map<string, Table>();
-	private readonly indexes = new Map<string, Promise<RowIndex>>();
+export class PacedRowWriter extends TableRows {
+	private readonly continueOnFail: boolean;
 	private readonly full = new Map<string, TableFull>();
 	private readonly readBacks = new Map<string, TableReadBack>();
 	private pacer?: Pacer;
@@ -186,53 +108,21 @@ export class Session {
 	private settling = false;
 
 	constructor(
-		private readonly ctx: IExecuteFunctions,
-		private readonly pacing: { writesPerMinute: number; concurrency: number } = { writesPerMinute: 100, concurrency: 1 },
+		ctx: IExecuteFunctions,
+		private readonly pacing: { writesPerMinute: number; concurrency: number },
 	) {
+		super(ctx);
 		this.continueOnFail = ctx.continueOnFail();
 	}
 
-	/** The table, read once per execution. */
-	async table(tableId: string): Promise<Table> {
-		let table = this.tables.get(tableId);
-		if (!table) {
-			table = api.getTable(this.ctx, tableId).then((read) => {
-				this.known.set(tableId, read);
-				// Where a read-back of this table's lost creates starts: its row count before any write.
-				this.readBacks.set(tableId, new TableReadBack(this.ctx, tableId, read.rowCount));
-				return read;
-			});
-			this.tables.set(tableId, table);
-		}
-		return await table;
+	/** Where a read-back of this table's lost creates starts: its row count before any write. */
+	protected override tableRead(tableId: string, table: Table): void {
+		this.readBacks.set(tableId, new TableReadBack(this.ctx, tableId, table.rowCount));
 	}
 
-	async columns(tableId: string): Promise<Column[]> {
-		return columnsOf(await this.table(tableId));
-	}
-
-	/** Every row of the table, read once per execution (paged at 100). */
-	async index(tableId: string): Promise<RowIndex> {
-		let index = this.indexes.get(tableId);
-		if (!index) {
-			index = (async () => {
-				const table = await this.table(tableId);
-				const rows: Row[] = [];
-				for await (const page of allRows(this.ctx, tableId, typeof table.rowCount === 'number' ? table.rowCount : undefined)) {
-					rows.push(...page);
-				}
-				this.readBacks.get(tableId)?.existing(rows);
-				return new RowIndex(rows);
-			})();
-			this.indexes.set(tableId, index);
-		}
-		return await index;
-	}
-
-	/** `"Name" (id)` when the table was read, else its ID. */
-	tableLabel(tableId: string): string {
-		const name = this.known.get(tableId)?.name;
-		return name ? `"${name}" (${tableId})` : tableId;
+	/** Rows read before any write cannot be the row of a lost create. */
+	protected override rowsRead(tableId: string, rows: Row[]): void {
+		this.readBacks.get(tableId)?.existing(rows);
 	}
 
 	private async getPacer(): Promise<Pacer> {
@@ -388,13 +278,6 @@ export class Session {
 		}
 		// A pass whose reads failed left its creates waiting: try again while nothing else runs.
 		if (this.idle()) void this.settle();
-	}
-
-	/** Requests the read-backs of this execution made. */
-	get readBackRequests(): number {
-		let reads = 0;
-		for (const readBack of this.readBacks.values()) reads += readBack.reads;
-		return reads;
 	}
 
 	/** After a failure without Continue On Fail: nothing more is sent. */
