@@ -24,6 +24,7 @@
 import { sleep } from 'n8n-workflow';
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import type { Outcome } from '../shared/batch';
 import { api, PAGE_SIZE } from './api';
 import type { Row } from './api';
 
@@ -44,9 +45,6 @@ export function dataKey(data: unknown): string {
 	return stableJson(JSON.parse(JSON.stringify(data ?? {})));
 }
 
-/** How a read-back settled a waiting create. */
-export type ReadBackOutcome = { kind: 'found'; row: Row } | { kind: 'missing' } | { kind: 'unsure'; reason: string };
-
 export interface WaitingCreate {
 	itemIndex: number;
 	/** `dataKey` of the data sent. */
@@ -55,7 +53,12 @@ export interface WaitingCreate {
 	sentAt: number;
 	/** Local time from which a read-back may look for its row (its failure, plus a pause for a write still being processed). */
 	readableAt: number;
-	settle(outcome: ReadBackOutcome): void;
+	/**
+	 * What the read-back found, as the batched writer's look-up of lost writes answers it: the
+	 * row stored, `undefined` when it was surely not stored (sent again), or an error saying why
+	 * it cannot be told.
+	 */
+	settle(outcome: Outcome<Row | undefined>): void;
 }
 
 /**
@@ -69,6 +72,8 @@ const PASS_ATTEMPTS = 3;
 
 const positioned = (row: Row) => row.position !== null && row.position !== undefined;
 const timeOf = (row: Row) => Date.parse(String(row.createdAt ?? ''));
+/** Settles a waiting create as one whose fate cannot be told, saying why. */
+const unsure = (entry: WaitingCreate, reason: string) => entry.settle({ index: entry.itemIndex, ok: false, error: new Error(reason) });
 
 /** The read-back of one table, for one execution. */
 export class TableReadBack {
@@ -160,7 +165,7 @@ export class TableReadBack {
 				return;
 			}
 			this.waiting = [];
-			for (const entry of entries) entry.settle({ kind: 'unsure', reason: `reading the table back failed too: ${(error as Error).message}` });
+			for (const entry of entries) unsure(entry, `reading the table back failed too: ${(error as Error).message}`);
 			return;
 		}
 		this.failedPasses = 0;
@@ -184,15 +189,15 @@ export class TableReadBack {
 			const rows = (byKey.get(key) ?? []).filter((row) => floor === undefined || !(timeOf(row) < floor));
 			if (rows.length > group.length) {
 				const reason = `${rows.length} rows with exactly this item's data were added since the write began, more than this execution could have added (${group.length}): another writer stored the same data, so it cannot be told whether this item's row is among them`;
-				for (const entry of group) entry.settle({ kind: 'unsure', reason });
+				for (const entry of group) unsure(entry, reason);
 				continue;
 			}
 			group.forEach((entry, k) => {
 				if (k < rows.length) {
 					this.claimed.add(rows[k].id);
-					entry.settle({ kind: 'found', row: rows[k] });
+					entry.settle({ index: entry.itemIndex, ok: true, value: rows[k] });
 				} else {
-					entry.settle({ kind: 'missing' });
+					entry.settle({ index: entry.itemIndex, ok: true, value: undefined });
 				}
 			});
 		}

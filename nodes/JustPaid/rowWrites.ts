@@ -7,6 +7,7 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { isAmbiguous } from '../shared/batch';
+import type { Outcome } from '../shared/batch';
 import { ServiceError, toNodeError } from '../shared/errors';
 import type { ItemResult } from '../shared/execute';
 import { Pacer } from '../shared/pace';
@@ -14,7 +15,6 @@ import { withId } from '../shared/shape';
 import { api, tableFullAnswer } from './api';
 import type { Row, Table } from './api';
 import { dataKey, TableReadBack } from './readBack';
-import type { ReadBackOutcome } from './readBack';
 import { TableRows } from './tableRows';
 
 /** An item that was not sent because of an earlier failure. */
@@ -24,22 +24,27 @@ export class NotSentError extends ServiceError {
 
 const RECOMMEND_WRITE_ID = 'The option "Write ID Column" makes this read-back exact.';
 
+/** The error of a lost create, saying what the read-back found out. */
+function restated(lost: ServiceError, ambiguous: boolean, description: string): ServiceError {
+	return new ServiceError(lost.message, { ...lost.details, ambiguous, description });
+}
+
 /** A lost create the read-back could not settle: the error it had, saying why. */
 function unsettled(lost: ServiceError, reason: string): ServiceError {
-	return new ServiceError(lost.message, {
-		...lost.details,
-		ambiguous: true,
-		description: `The request was sent but no answer came back, so it may or may not have been processed. Reading the table back could not tell: ${reason}. It was not sent again, to avoid creating the row twice: check the table before running this item again. ${RECOMMEND_WRITE_ID}`,
-	});
+	return restated(
+		lost,
+		true,
+		`The request was sent but no answer came back, so it may or may not have been processed. Reading the table back could not tell: ${reason}. It was not sent again, to avoid creating the row twice: check the table before running this item again. ${RECOMMEND_WRITE_ID}`,
+	);
 }
 
 /** A create whose row a read-back found missing after every send. */
 function notStored(lost: ServiceError, sends: number): ServiceError {
-	return new ServiceError(lost.message, {
-		...lost.details,
-		ambiguous: false,
-		description: `The row was NOT stored: it was sent ${sends} times, each answer was lost, and reading the table back after each found no trace of it. Run this item again.`,
-	});
+	return restated(
+		lost,
+		false,
+		`The row was NOT stored: it was sent ${sends} times, each answer was lost, and reading the table back after each found no trace of it. Run this item again.`,
+	);
 }
 
 /** A create found missing whose next send was not made (an earlier item failed, the table is full). */
@@ -101,7 +106,7 @@ export class PacedRowWriter extends TableRows {
 	private pacer?: Pacer;
 	private stoppedBy?: number;
 	private slots?: Slots;
-	/** Every group of `runGroups` has started (a read-back may run once no slot is held). */
+	/** Every group of `writeEach` has started (a read-back may run once no slot is held). */
 	private allStarted = false;
 	/** Creates a read-back settled that have not taken a slot again yet. */
 	private resuming = 0;
@@ -218,9 +223,9 @@ export class PacedRowWriter extends TableRows {
 				if (!isAmbiguous(failure)) throw failure as Error;
 				lost = failure as ServiceError;
 				const pause = TIMEOUT_CODES.has(lost.details.code ?? '') ? SETTLE_AFTER_TIMEOUT_MS : SETTLE_MS;
-				const outcome = await this.readBack(tableId, { itemIndex, key, sentAt, readableAt: Date.now() + pause });
-				if (outcome.kind === 'found') return outcome.row;
-				if (outcome.kind === 'unsure') throw unsettled(lost, outcome.reason);
+				const stored = await this.readBack(tableId, { itemIndex, key, sentAt, readableAt: Date.now() + pause });
+				if (!stored.ok) throw unsettled(lost, stored.error.message);
+				if (stored.value) return stored.value;
 				if (sends >= MAX_SENDS) throw notStored(lost, sends);
 				continue;
 			}
@@ -229,8 +234,14 @@ export class PacedRowWriter extends TableRows {
 		}
 	}
 
-	/** Waits for the read-back of a lost create, its slot given up meanwhile. */
-	private async readBack(tableId: string, entry: { itemIndex: number; key: string; sentAt: number; readableAt: number }): Promise<ReadBackOutcome> {
+	/**
+	 * Waits for the read-back of a lost create, its slot given up meanwhile: the row stored, no
+	 * row when it was surely not stored, or an error saying why it cannot be told.
+	 */
+	private async readBack(
+		tableId: string,
+		entry: { itemIndex: number; key: string; sentAt: number; readableAt: number },
+	): Promise<Outcome<Row | undefined>> {
 		let readBack = this.readBacks.get(tableId);
 		if (!readBack) {
 			// The table was not read before this write (not the case for the operations here): no
@@ -238,7 +249,7 @@ export class PacedRowWriter extends TableRows {
 			readBack = new TableReadBack(this.ctx, tableId);
 			this.readBacks.set(tableId, readBack);
 		}
-		const outcome = new Promise<ReadBackOutcome>((resolve) =>
+		const outcome = new Promise<Outcome<Row | undefined>>((resolve) =>
 			readBack.wait({
 				...entry,
 				settle: (settled) => {
@@ -287,36 +298,42 @@ export class PacedRowWriter extends TableRows {
 	}
 
 	/**
-	 * Runs `step` for the items of each group in order (groups side by side, up to the
-	 * concurrency) and returns one result per item (`preset` fills the others, e.g. items that
-	 * failed their checks). A failure without Continue On Fail stops the sending and is thrown
-	 * for its item once the writes in flight are done. After a failed write, the later items of
-	 * its group are not sent: they would work on a row whose state is unknown.
+	 * Runs `write` for every prepared item and returns one result per item (a failed preparation
+	 * is its item's result). Items that write the same row (`rowOf`) go one after the other, in
+	 * item order; the others side by side, up to the concurrency. A failure without Continue On
+	 * Fail stops the sending and is thrown for its item once the writes in flight are done. After
+	 * a failed write, the later items of its row are not sent: they would work on a row whose
+	 * state is unknown.
 	 */
-	async runGroups(
-		count: number,
-		groups: number[][],
-		step: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
-		preset: Map<number, ItemResult> = new Map(),
+	async writeEach<P>(
+		prepared: Array<P | Error>,
+		write: (itemIndex: number, entry: P) => Promise<IDataObject | IDataObject[]>,
+		rowOf?: (entry: P) => string,
 	): Promise<ItemResult[]> {
-		const results: ItemResult[] = Array.from({ length: count }, (_v, i) => preset.get(i) ?? []);
+		const outcomes = new Array<Outcome<IDataObject | IDataObject[]>>(prepared.length);
+		const ready: number[] = [];
+		prepared.forEach((entry, index) => {
+			if (entry instanceof Error) outcomes[index] = { index, ok: false, error: entry };
+			else ready.push(index);
+		});
 		const runGroup = async (group: number[]) => {
 			let failedAt: number | undefined;
-			for (const itemIndex of group) {
+			for (const index of group) {
 				if (failedAt !== undefined) {
-					results[itemIndex] = new NotSentError(`Not sent: item ${failedAt}, for the same row, failed, so the row's state is unknown`, {
+					const error = new NotSentError(`Not sent: item ${failedAt}, for the same row, failed, so the row's state is unknown`, {
 						description: 'Run this item again once the failed item is resolved.',
 					});
+					outcomes[index] = { index, ok: false, error };
 					continue;
 				}
 				try {
-					results[itemIndex] = await step(itemIndex);
+					outcomes[index] = { index, ok: true, value: await write(index, prepared[index] as P) };
 				} catch (error) {
-					results[itemIndex] = error as Error;
+					outcomes[index] = { index, ok: false, error: error as Error };
 					if (error instanceof NotSentError) continue;
 					// A value refused by the node's own checks sent nothing: the row's state is still known.
-					if (!(error instanceof NodeOperationError)) failedAt = itemIndex;
-					if (!this.continueOnFail) this.stop(itemIndex);
+					if (!(error instanceof NodeOperationError)) failedAt = index;
+					if (!this.continueOnFail) this.stop(index);
 				}
 			}
 		};
@@ -325,7 +342,7 @@ export class PacedRowWriter extends TableRows {
 		this.allStarted = false;
 		this.slots = new Slots(this.pacing.concurrency, () => void this.settle());
 		const running: Array<Promise<void>> = [];
-		for (const group of groups) {
+		for (const group of groupBy(ready, rowOf && ((index) => rowOf(prepared[index] as P)))) {
 			await this.slots.acquire();
 			running.push(runGroup(group).finally(() => this.slots!.release()));
 		}
@@ -333,23 +350,20 @@ export class PacedRowWriter extends TableRows {
 		void this.settle();
 		await Promise.all(running);
 		if (!this.continueOnFail) {
-			const first = results.findIndex((result) => result instanceof Error && !(result instanceof NotSentError));
-			if (first !== -1) throw toNodeError(this.ctx.getNode(), results[first], first);
+			const first = outcomes.find((outcome) => !outcome.ok && !(outcome.error instanceof NotSentError));
+			if (first && !first.ok) throw toNodeError(this.ctx.getNode(), first.error, first.index);
 		}
-		return results;
+		return outcomes.map((outcome) => (outcome.ok ? outcome.value : outcome.error));
 	}
 }
 
-/** Groups item indexes by a key (in order of first appearance); items without a key stand alone. */
-export function groupBy(indexes: number[], keyOf: (itemIndex: number) => string | undefined): number[][] {
+/** Groups item indexes by a key (in order of first appearance); without a key, each item stands alone. */
+function groupBy(indexes: number[], keyOf?: (itemIndex: number) => string): number[][] {
+	if (!keyOf) return indexes.map((index) => [index]);
 	const groups = new Map<string, number[]>();
 	const out: number[][] = [];
 	for (const index of indexes) {
 		const key = keyOf(index);
-		if (key === undefined) {
-			out.push([index]);
-			continue;
-		}
 		let group = groups.get(key);
 		if (!group) {
 			group = [];

@@ -41,17 +41,5 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return { tableId: table, data };
 	});
 
-	const preset = new Map<number, ItemResult>();
-	const ready: number[] = [];
-	prepared.forEach((entry, i) => (entry instanceof Error ? preset.set(i, entry) : ready.push(i)));
-
-	return await writer.runGroups(
-		items.length,
-		ready.map((i) => [i]),
-		async (i) => {
-			const { tableId: table, data } = prepared[i] as { tableId: string; data: IDataObject };
-			return rowOutput(await writer.create(i, table, data), simplify);
-		},
-		preset,
-	);
+	return await writer.writeEach(prepared, async (i, { tableId: table, data }) => rowOutput(await writer.create(i, table, data), simplify));
 }

@@ -5,7 +5,7 @@ import { prepareEach } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { api } from '../../api';
 import { readWriteOptions, rowIdProperty, tableId, tableLocator, writeOptions } from '../common';
-import { groupBy, PacedRowWriter } from '../../rowWrites';
+import { PacedRowWriter } from '../../rowWrites';
 
 /** A 404 that came to a retry after an attempt whose answer was lost: that attempt deleted the row. */
 const goneAfterLostAnswer = (error: unknown) => error instanceof ServiceError && error.status === 404 && error.details.afterLostAnswer === true;
@@ -37,19 +37,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return { tableId: table, rowId };
 	});
 
-	const preset = new Map<number, ItemResult>();
-	const ready: number[] = [];
-	prepared.forEach((entry, i) => (entry instanceof Error ? preset.set(i, entry) : ready.push(i)));
-	const groups = groupBy(ready, (i) => {
-		const entry = prepared[i] as { tableId: string; rowId: string };
-		return `${entry.tableId}\n${entry.rowId}`;
-	});
-
-	return await writer.runGroups(
-		items.length,
-		groups,
-		async (i) => {
-			const { tableId: table, rowId } = prepared[i] as { tableId: string; rowId: string };
+	return await writer.writeEach(
+		prepared,
+		async (i, { tableId: table, rowId }) => {
 			await writer.write(i, async () => {
 				let failure: unknown;
 				try {
@@ -61,6 +51,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			});
 			return { id: rowId, tableId: table, deleted: true };
 		},
-		preset,
+		(entry) => `${entry.tableId}\n${entry.rowId}`,
 	);
 }

@@ -7,7 +7,7 @@ import { withId } from '../../../shared/shape';
 import { api, rowOutput } from '../../api';
 import type { Column, Row } from '../../api';
 import { readWriteOptions, rowIdProperty, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
-import { groupBy, PacedRowWriter } from '../../rowWrites';
+import { PacedRowWriter } from '../../rowWrites';
 import type { RowIndex } from '../../tableRows';
 import { checkRequired, checkRow, readRowValues, rowValuesProperty, sameJson, skipUnchangedOption, valueOptions } from '../../rowValues';
 
@@ -74,19 +74,9 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		return { tableId: table, rowId, data, columns, index: merge ? await writer.index(table) : undefined };
 	});
 
-	const preset = new Map<number, ItemResult>();
-	const ready: number[] = [];
-	prepared.forEach((entry, i) => (entry instanceof Error ? preset.set(i, entry) : ready.push(i)));
-	const groups = groupBy(ready, (i) => {
-		const entry = prepared[i] as Prepared;
-		return `${entry.tableId}\n${entry.rowId}`;
-	});
-
-	return await writer.runGroups(
-		items.length,
-		groups,
-		async (i) => {
-			const { tableId: table, rowId, data, columns, index } = prepared[i] as Prepared;
+	return await writer.writeEach(
+		prepared,
+		async (i, { tableId: table, rowId, data, columns, index }) => {
 			if (!index) {
 				return rowOutput(await writer.write(i, async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, data))), simplify);
 			}
@@ -103,6 +93,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			index.put(row);
 			return rowOutput(row, simplify);
 		},
-		preset,
+		(entry) => `${entry.tableId}\n${entry.rowId}`,
 	);
 }

@@ -7,7 +7,7 @@ import { writeIds } from '../../../shared/writeIds';
 import { api, rowOutput } from '../../api';
 import type { Column, Row } from '../../api';
 import { readWriteOptions, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
-import { groupBy, PacedRowWriter } from '../../rowWrites';
+import { PacedRowWriter } from '../../rowWrites';
 import { matchKey } from '../../tableRows';
 import type { RowIndex } from '../../tableRows';
 import { checkRequired, checkRow, readRowValues, readWriteIdColumn, rowValuesProperty, sameJson, skipUnchangedOption, valueOptions, writeIdOption } from '../../rowValues';
@@ -73,21 +73,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		};
 	});
 
-	const preset = new Map<number, ItemResult>();
-	const ready: number[] = [];
-	prepared.forEach((entry, i) => (entry instanceof Error ? preset.set(i, entry) : ready.push(i)));
-	const groups = groupBy(ready, (i) => {
-		const entry = prepared[i] as Prepared;
-		return `${entry.tableId}\n${entry.column}\n${entry.key}`;
-	});
-
 	const output = (row: Row, action: 'created' | 'updated' | 'unchanged') => ({ ...rowOutput(row, simplify), _action: action });
 
-	return await writer.runGroups(
-		items.length,
-		groups,
-		async (i) => {
-			const { tableId: table, column, data, writeId: id, columns, index } = prepared[i] as Prepared;
+	return await writer.writeEach(
+		prepared,
+		async (i, { tableId: table, column, data, writeId: id, columns, index }) => {
 			const [current] = index.find(column, data[column]);
 			if (current) {
 				const merged = { ...(current.data ?? {}), ...data };
@@ -102,6 +92,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			index.put(row);
 			return output(row, 'created');
 		},
-		preset,
+		(entry) => `${entry.tableId}\n${entry.column}\n${entry.key}`,
 	);
 }
