@@ -145,46 +145,40 @@ export class PacedRowWriter extends TableRows {
 		return `Table ${this.tableLabel(tableId)} is full: it has reached its maximum row limit${limit !== undefined ? ` of ${limit}` : ''}`;
 	}
 
-	/** Why a write must not be sent now, if it must not. */
-	private blocked(create?: { tableId: string }): NotSentError | undefined {
+	/**
+	 * Why a write must not be sent now, if it must not: after a failure without Continue On Fail
+	 * nothing more is sent, and once a create of a table was refused as full (`createIn`), its
+	 * other creates are not sent.
+	 */
+	private blocked(createIn?: string): NotSentError | undefined {
 		if (this.stoppedBy !== undefined) {
 			return new NotSentError(`Not sent: item ${this.stoppedBy} failed and Continue On Fail is off`);
 		}
-		const full = create ? this.full.get(create.tableId) : undefined;
-		if (full && create) {
-			return new NotSentError(`Not sent: ${this.fullMessage(create.tableId, full.limit)}`, {
+		const full = createIn === undefined ? undefined : this.full.get(createIn);
+		if (full && createIn !== undefined) {
+			return new NotSentError(`Not sent: ${this.fullMessage(createIn, full.limit)}`, {
 				description: `JustPaid refused the row of item ${full.itemIndex} because the table is full, so this item's row was not sent and NOT created. Raise Max Rows (Table → Update, up to 100,000) or delete rows, then run the failed items again.`,
 			});
 		}
 		return undefined;
 	}
 
-	/**
-	 * Sends one write for an item through the pacer. `create` marks a row create: once a
-	 * create of that table was refused as full, the others are not sent. After a failure
-	 * without Continue On Fail, nothing more is sent.
-	 */
-	async write<T>(itemIndex: number, send: () => Promise<T>, create?: { tableId: string }): Promise<T> {
-		const early = this.blocked(create);
+	/** Sends one update or delete through the pacer (creates go through `create`). */
+	async write<T>(send: () => Promise<T>): Promise<T> {
+		const early = this.blocked();
 		if (early) throw early;
 		const pacer = await this.getPacer();
-		let failure: unknown;
-		try {
-			return await pacer.run(send, () => this.blocked(create));
-		} catch (error) {
-			failure = error;
-		}
-		throw this.describeWriteFailure(failure, itemIndex, pacer, create);
+		return await pacer.run(send, () => this.blocked());
 	}
 
 	/** A create refused because the table is full marks the table, and says so naming it. */
-	private describeWriteFailure(error: unknown, itemIndex: number, pacer: Pacer, create?: { tableId: string }): unknown {
-		const answer = create ? tableFullAnswer(error) : undefined;
-		if (!create || !answer) return error;
-		if (!this.full.has(create.tableId)) this.full.set(create.tableId, { limit: answer.limit, itemIndex });
-		pacer.poke();
-		const limit = answer.limit ?? this.full.get(create.tableId)?.limit;
-		return new ServiceError(this.fullMessage(create.tableId, limit), {
+	private tableFull(error: unknown, itemIndex: number, tableId: string): unknown {
+		const answer = tableFullAnswer(error);
+		if (!answer) return error;
+		if (!this.full.has(tableId)) this.full.set(tableId, { limit: answer.limit, itemIndex });
+		this.pacer?.poke();
+		const limit = answer.limit ?? this.full.get(tableId)?.limit;
+		return new ServiceError(this.fullMessage(tableId, limit), {
 			status: 400,
 			body: (error as ServiceError).details.body,
 			description:
@@ -207,16 +201,18 @@ export class PacedRowWriter extends TableRows {
 			let row: Row | undefined;
 			let failure: unknown;
 			try {
-				row = await this.write(
-					itemIndex,
+				const early = this.blocked(tableId);
+				if (early) throw early;
+				const pacer = await this.getPacer();
+				row = await pacer.run(
 					async () => {
 						sentAt = Date.now();
 						return withId<Row>('JustPaid', 'the new row', await api.createRow(this.ctx, tableId, data));
 					},
-					{ tableId },
+					() => this.blocked(tableId),
 				);
 			} catch (error) {
-				failure = error;
+				failure = this.tableFull(error, itemIndex, tableId);
 			}
 			if (!row) {
 				if (lost && failure instanceof NotSentError) throw notStoredAndNotSent(lost, failure);

@@ -40,7 +40,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	return await writer.writeEach(
 		prepared,
 		async (i, { tableId: table, rowId }) => {
-			await writer.write(i, async () => {
+			await writer.write(async () => {
 				let failure: unknown;
 				try {
 					await api.deleteRow(this, table, rowId);

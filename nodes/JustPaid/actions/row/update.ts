@@ -78,7 +78,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		prepared,
 		async (i, { tableId: table, rowId, data, columns, index }) => {
 			if (!index) {
-				return rowOutput(await writer.write(i, async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, data))), simplify);
+				return rowOutput(await writer.write(async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, data))), simplify);
 			}
 			const current = index.get(rowId);
 			if (!current) {
@@ -89,7 +89,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const merged = { ...(current.data ?? {}), ...data };
 			checkRequired(this, columns, merged, i);
 			if (skipUnchanged && sameJson(merged, current.data ?? {})) return rowOutput(current, simplify);
-			const row = await writer.write(i, async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, merged)));
+			const row = await writer.write(async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, merged)));
 			index.put(row);
 			return rowOutput(row, simplify);
 		},

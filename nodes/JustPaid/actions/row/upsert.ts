@@ -83,7 +83,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				const merged = { ...(current.data ?? {}), ...data };
 				checkRequired(this, columns, merged, i);
 				if (skipUnchanged && sameJson(merged, current.data ?? {})) return output(current, 'unchanged');
-				const row = await writer.write(i, async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, current.id, merged)));
+				const row = await writer.write(async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, current.id, merged)));
 				index.put(row);
 				return output(row, 'updated');
 			}
