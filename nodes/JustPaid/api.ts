@@ -3,7 +3,7 @@
  * Contract: seed 003 (the Tables page of the JustPaid Workflows docs) and the JustPaid
  * section of api-notes: paths under `/api/v1`, `x-api-key`, `{success, data}` envelopes.
  */
-import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
 import { ServiceError } from '../shared/errors';
 import { unexpectedAnswer } from '../shared/shape';
@@ -82,7 +82,7 @@ export const justPaid: ServiceDefinition = {
 	secretFields: ['apiKey'],
 	// A 429 carries Retry-After and the node must wait rather than fail, so rate-limit retries are generous.
 	retry: { rateLimitRetries: 10, serverErrorRetries: 4, baseDelayMs: 500 },
-	describeError(status, body) {
+	describeError(status, body, request) {
 		const { code, message } = envelopeError(body);
 		const said = message ?? code;
 		switch (status) {
@@ -96,9 +96,13 @@ export const justPaid: ServiceDefinition = {
 					message: `JustPaid rejected the API key (401${said ? `: ${said}` : ''})`,
 					description: 'Check the API Key of the JustPaid credential: it must be a valid key (wfk_…) of your company.',
 				};
-			case 403:
-				// the API key lacks the scope the call needs: only another key helps
-				return { message: `JustPaid refused access (403${said ? `: ${said}` : ''})`, description: SCOPE_HINT, failure: { cause: 'credential-invalid' } };
+			case 403: {
+				// The API key lacks the scope the call needs, which only another key mends. The message
+				// names it when JustPaid's does not: reads need workflows:read, writes workflows:write.
+				const scope = request.method === 'GET' ? 'workflows:read' : 'workflows:write';
+				const named = said && /workflows:(read|write)/.test(said) ? said : `the API key lacks the ${scope} scope`;
+				return { message: `JustPaid refused access: ${named} (403)`, description: SCOPE_HINT, failure: { cause: 'credential-invalid' } };
+			}
 			case 404:
 				return {
 					message: `Not found in JustPaid${said ? `: ${said}` : ''}`,
@@ -120,48 +124,19 @@ export const justPaid: ServiceDefinition = {
 				return { message: `JustPaid answered ${status}${said ? `: ${said}` : ''}` };
 		}
 	},
-};
-
-const enc = encodeURIComponent;
-
-/** A 403 that says which scope the request needed: reads need `workflows:read`, writes `workflows:write`. */
-function namingScope(error: unknown, method: IHttpRequestMethods): unknown {
-	if (!(error instanceof ServiceError) || error.status !== 403) return error;
-	const scope = method === 'GET' ? 'workflows:read' : 'workflows:write';
-	const said = envelopeError(error.details.body).message;
-	const named = said && /workflows:(read|write)/.test(said) ? said : `the API key lacks the ${scope} scope`;
-	return new ServiceError(`JustPaid refused access: ${named} (403)`, { ...error.details, description: SCOPE_HINT });
-}
-
-/**
- * One call; unwraps `{success, data}`. A 403 names the scope the call needed when JustPaid's
- * message does not: reads need `workflows:read`, writes `workflows:write`.
- */
-async function call<T>(
-	ctx: RequestContext,
-	method: IHttpRequestMethods,
-	path: string,
-	extra: { qs?: IDataObject; body?: unknown; idempotent?: boolean } = {},
-): Promise<T> {
-	let body: unknown;
-	let failure: unknown;
-	try {
-		body = (await apiRequest<unknown>(ctx, justPaid, { method, path, ...extra })).body;
-	} catch (error) {
-		failure = error;
-	}
-	if (failure !== undefined) throw namingScope(failure, method);
-	const envelope = body as { success?: unknown; data?: unknown } | undefined;
-	if (envelope && typeof envelope === 'object' && !Array.isArray(envelope)) {
+	/** `{success: true, data}` -> data; `{success: false, error}` fails. The docs show the envelope everywhere; a bare body is taken as the data. */
+	unwrap(body) {
+		const envelope = body as { success?: unknown; data?: unknown } | undefined;
+		if (!envelope || typeof envelope !== 'object' || Array.isArray(envelope)) return body;
 		if (envelope.success === false) {
 			const { code, message } = envelopeError(envelope);
 			throw new ServiceError(`JustPaid reported a failure: ${message ?? code ?? 'no message'}`, { body });
 		}
-		if ('data' in envelope) return envelope.data as T;
-	}
-	// docs show the envelope everywhere; tolerate a bare body.
-	return body as T;
-}
+		return 'data' in envelope ? envelope.data : body;
+	},
+};
+
+const enc = encodeURIComponent;
 
 function listOf<T>(value: unknown): T[] {
 	if (Array.isArray(value)) return value as T[];
@@ -172,25 +147,29 @@ function listOf<T>(value: unknown): T[] {
 	throw unexpectedAnswer('JustPaid', 'a list', value);
 }
 
+/** Every call answers with the envelope's data (`justPaid.unwrap`). */
 export const api = {
-	listTables: async (ctx: RequestContext) => listOf<Table>(await call<unknown>(ctx, 'GET', '/tables')),
-	getTable: async (ctx: RequestContext, tableId: string) => await call<Table>(ctx, 'GET', `/tables/${enc(tableId)}`),
-	createTable: async (ctx: RequestContext, body: IDataObject) => await call<Table>(ctx, 'POST', '/tables', { body, idempotent: false }),
+	listTables: async (ctx: RequestContext) => listOf<Table>((await apiRequest(ctx, justPaid, { method: 'GET', path: '/tables' })).body),
+	getTable: async (ctx: RequestContext, tableId: string) =>
+		(await apiRequest<Table>(ctx, justPaid, { method: 'GET', path: `/tables/${enc(tableId)}` })).body,
+	createTable: async (ctx: RequestContext, body: IDataObject) =>
+		(await apiRequest<Table>(ctx, justPaid, { method: 'POST', path: '/tables', body, idempotent: false })).body,
 	updateTable: async (ctx: RequestContext, tableId: string, body: IDataObject) =>
-		await call<Table>(ctx, 'PATCH', `/tables/${enc(tableId)}`, { body }),
-	deleteTable: async (ctx: RequestContext, tableId: string) => await call<IDataObject>(ctx, 'DELETE', `/tables/${enc(tableId)}`),
+		(await apiRequest<Table>(ctx, justPaid, { method: 'PATCH', path: `/tables/${enc(tableId)}`, body })).body,
+	deleteTable: async (ctx: RequestContext, tableId: string) =>
+		(await apiRequest<IDataObject>(ctx, justPaid, { method: 'DELETE', path: `/tables/${enc(tableId)}` })).body,
 
 	/** One page of rows, in the service's order (position, then createdAt). */
 	listRows: async (ctx: RequestContext, tableId: string, offset: number, limit: number) =>
-		listOf<Row>(await call<unknown>(ctx, 'GET', `/tables/${enc(tableId)}/rows`, { qs: { limit, offset } })),
+		listOf<Row>((await apiRequest(ctx, justPaid, { method: 'GET', path: `/tables/${enc(tableId)}/rows`, qs: { limit, offset } })).body),
 	/** Not idempotent: retried only when JustPaid surely did not get it (429, refused connection). */
 	createRow: async (ctx: RequestContext, tableId: string, data: IDataObject) =>
-		await call<Row>(ctx, 'POST', `/tables/${enc(tableId)}/rows`, { body: { data }, idempotent: false }),
+		(await apiRequest<Row>(ctx, justPaid, { method: 'POST', path: `/tables/${enc(tableId)}/rows`, body: { data }, idempotent: false })).body,
 	/** Replaces the row's whole `data` (idempotent). */
 	replaceRow: async (ctx: RequestContext, tableId: string, rowId: string, data: IDataObject) =>
-		await call<Row>(ctx, 'PATCH', `/tables/${enc(tableId)}/rows/${enc(rowId)}`, { body: { data } }),
+		(await apiRequest<Row>(ctx, justPaid, { method: 'PATCH', path: `/tables/${enc(tableId)}/rows/${enc(rowId)}`, body: { data } })).body,
 	deleteRow: async (ctx: RequestContext, tableId: string, rowId: string) =>
-		await call<IDataObject>(ctx, 'DELETE', `/tables/${enc(tableId)}/rows/${enc(rowId)}`),
+		(await apiRequest<IDataObject>(ctx, justPaid, { method: 'DELETE', path: `/tables/${enc(tableId)}/rows/${enc(rowId)}` })).body,
 };
 
 /**
@@ -240,20 +219,7 @@ export function rowOutput(row: Row, simplify: boolean): IDataObject {
 export const pollApi = {
 	/** `GET /tables/{id}` (row count) with the server's `Date` header (the trigger's time watermark). */
 	getTable: async (ctx: RequestContext, tableId: string): Promise<{ table: Table; serverTime?: string }> => {
-		let response: Awaited<ReturnType<typeof apiRequest>> | undefined;
-		let failure: unknown;
-		try {
-			response = await apiRequest<unknown>(ctx, justPaid, { method: 'GET', path: `/tables/${enc(tableId)}` });
-		} catch (error) {
-			failure = error;
-		}
-		if (!response) throw namingScope(failure, 'GET');
-		const envelope = response.body as { success?: unknown; data?: unknown } | undefined;
-		if (envelope && typeof envelope === 'object' && envelope.success === false) {
-			const { code, message } = envelopeError(envelope);
-			throw new ServiceError(`JustPaid reported a failure: ${message ?? code ?? 'no message'}`, { body: envelope });
-		}
-		const table = (envelope && typeof envelope === 'object' && 'data' in envelope ? envelope.data : envelope) as Table;
-		return { table, serverTime: response.headers.date };
+		const response = await apiRequest<Table>(ctx, justPaid, { method: 'GET', path: `/tables/${enc(tableId)}` });
+		return { table: response.body, serverTime: response.headers.date };
 	},
 };

@@ -52,8 +52,13 @@ export interface ServiceDefinition extends SecretFields {
 	displayName: string;
 	/** Path prefix appended to the credential's base URL, e.g. `/v1`. */
 	pathPrefix: string;
-	/** The service's own message for a failed response, plus what to do about it. */
-	describeError(status: number, body: unknown): ErrorDescription;
+	/** The service's own message for a failed response to `request`, plus what to do about it. */
+	describeError(status: number, body: unknown, request: ApiRequest): ErrorDescription;
+	/**
+	 * The data of a successful (2xx) answer, for a service that wraps it in an envelope; throws a
+	 * `ServiceError` when the envelope says the call failed. Without it, the body is the data.
+	 */
+	unwrap?(body: unknown): unknown;
 	retry?: Partial<RetryPolicy>;
 }
 
@@ -273,7 +278,9 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 		const status = response.statusCode;
 		const headers = lowerCaseHeaders(response.headers);
 		if (status >= 200 && status < 300) {
-			return { status, headers, body: parseBody(response.body, status, service) as T, ...(afterLostAnswer ? { afterLostAnswer } : {}) };
+			const parsed = parseBody(response.body, status, service);
+			const data = service.unwrap ? service.unwrap(parsed) : parsed;
+			return { status, headers, body: data as T, ...(afterLostAnswer ? { afterLostAnswer } : {}) };
 		}
 
 		let body: unknown;
@@ -303,7 +310,7 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 			continue;
 		}
 
-		const described = service.describeError(status, body);
+		const described = service.describeError(status, body, request);
 		const ambiguous = transient && !idempotent;
 		throw new ServiceError(described.message, {
 			status,

@@ -33,13 +33,17 @@ export async function packageFrames(harness: Harness, run: () => Promise<unknown
 }
 
 /**
- * The one stack that passed through the batched writer, from the operation's `execute` on
- * (n8n calls the node's `execute`, which routes to it), and its figures for the record.
+ * The one stack that passed through `marker` (a function or method of the package, named without
+ * its class, e.g. the batched writer `writeByTable`), from the operation's `execute` on (n8n calls the node's `execute`,
+ * which routes to it), and its figures for the record.
  */
-export function batchedWrite(stacks: string[][], operationFile: string): { frames: string[]; files: number; line: string } {
-	const writes = stacks.filter((frames) => frames.some((frame) => frame.endsWith(' writeByTable')));
-	if (writes.length !== 1) throw new Error(`expected one request through writeByTable, saw ${writes.length}`);
+export function writeThrough(stacks: string[][], operationFile: string, marker: string): { frames: string[]; files: number; line: string } {
+	const writes = stacks.filter((frames) => frames.some((frame) => frame.split(' ')[1].split('.').pop() === marker));
+	if (writes.length !== 1) throw new Error(`expected one request through ${marker}, saw ${writes.length}`);
 	const frames = writes[0].slice(writes[0].findIndex((frame) => frame.startsWith(`${operationFile} `)));
 	const files = new Set(frames.map((frame) => frame.split(' ')[0])).size;
 	return { frames, files, line: `${frames.length} calls through ${files} files: ${frames.join(' → ')}` };
 }
+
+/** The one stack that passed through the batched writer (`writeByTable`). */
+export const batchedWrite = (stacks: string[][], operationFile: string) => writeThrough(stacks, operationFile, 'writeByTable');
