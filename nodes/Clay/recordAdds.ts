@@ -17,7 +17,7 @@ import { LOOKUP_CHUNK, TableCreates, Unknown, unknownError } from './creates';
 import type { CreateResult, SentRecord } from './creates';
 import { existingKeys } from './keys';
 import { generatedId } from './recordIds';
-import type { TableSchema } from './schema';
+import type { Schemas, TableSchema } from './schema';
 
 export interface RecordAdd {
 	tableId: string;
@@ -35,11 +35,14 @@ function withCells(record: ClayRecord, cells: IDataObject): ClayRecord {
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: Error };
 
-/** The record ids of a table's "All rows" view, being read: its failure is kept for when it is awaited, not left unhandled meanwhile. */
-export type TableSnapshot = Promise<Settled<{ ids: string[]; complete: boolean }>>;
+/**
+ * The record ids of the table's view that lists every record (`Schemas.everyRecord`), being read:
+ * its failure is kept for when it is awaited, not left unhandled meanwhile.
+ */
+export type TableSnapshot = Promise<Settled<{ viewId: string; ids: string[]; complete: boolean }>>;
 
-export function readSnapshot(ctx: IExecuteFunctions, tableId: string, viewId: string): TableSnapshot {
-	return api.viewRecordList(ctx, tableId, viewId).then(
+export function readSnapshot(schemas: Schemas, tableId: string): TableSnapshot {
+	return schemas.everyRecord(tableId).then(
 		(value) => ({ ok: true as const, value }),
 		(error: Error) => ({ ok: false as const, error }),
 	);
@@ -69,8 +72,8 @@ export interface TableAdds {
 }
 
 /**
- * Plans the Add of one table's items (`indexes` into `writes`). Reads the "All rows" view's
- * record ids first (what the table held before: the reference for finding records Clay stored
+ * Plans the Add of one table's items (`indexes` into `writes`). Reads the record ids of the view
+ * that lists every record first (what the table held before: the reference for finding records Clay stored
  * under ids of its own), and in a keyed Add which keys exist; the items whose record is to be
  * created become `creates`.
  */
@@ -81,8 +84,7 @@ export async function planAdds(
 	indexes: number[],
 	settings: { update: boolean; simplify: boolean; snapshot?: TableSnapshot },
 ): Promise<TableAdds> {
-	const view = schema.defaultView();
-	if (!view || !settings.snapshot) throw new Error(`${schema.describe()} has no views, so the node cannot tell which records it holds`);
+	if (!settings.snapshot) throw new Error(`${schema.describe()} has no views, so the node cannot tell which records it holds`);
 
 	// the creates of items without a key need nothing of the table's records: their writes are sent as they are
 	const creates: Array<TableWrite<SentRecord>> = [];
@@ -99,7 +101,7 @@ export async function planAdds(
 
 	const settled = await settings.snapshot;
 	if (!settled.ok) throw settled.error;
-	const { ids: snapshot, complete } = settled.value;
+	const { viewId, ids: snapshot, complete } = settled.value;
 
 	// keyed items: the records already there, by key column
 	const existing = new Map<string, ClayRecord>();
@@ -152,7 +154,7 @@ export async function planAdds(
 		schema,
 		creates,
 		createItems,
-		writer: new TableCreates(ctx, schema, snapshot, view.id, keyFields, settings.simplify),
+		writer: new TableCreates(ctx, schema, snapshot, viewId, keyFields, settings.simplify),
 		writes,
 		found,
 		updates,

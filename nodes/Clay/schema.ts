@@ -1,6 +1,6 @@
 /**
  * A table's schema as the node uses it: field names ↔ field ids (cells are keyed by id),
- * the default view, and records turned into `{field name: value}`.
+ * the view that lists every record, and records turned into `{field name: value}`.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -69,10 +69,16 @@ export class TableSchema {
 		return this.byId.get(fieldId)?.name ?? fieldId;
 	}
 
-	/** The view named "All rows", else the table's first view (live reference: `table.firstViewId`), else the first listed. */
-	defaultView(): ClayView | undefined {
+	/** The view named "All rows", which Clay makes with every table and which lists every record. */
+	allRowsView(): ClayView | undefined {
+		return this.table.views.find((view) => fold(view.name) === 'all rows');
+	}
+
+	/** The views, the table's first view (live reference: `table.firstViewId`) first. */
+	viewsInOrder(): ClayView[] {
 		const views = this.table.views;
-		return views.find((view) => fold(view.name) === 'all rows') ?? views.find((view) => view.id === this.table.firstViewId) ?? views[0];
+		const first = views.find((view) => view.id === this.table.firstViewId);
+		return first ? [first, ...views.filter((view) => view !== first)] : [...views];
 	}
 
 	/** The ids of the enrichment (action) fields: their structured results are asked for when reading records. */
@@ -135,9 +141,13 @@ export class TableSchema {
 }
 
 /** Schemas read once per execution per table (a new instance per execution: no module state). */
+/** A view's record ids, and whether that is all of them (`api.viewRecordList`). */
+export type ViewList = Awaited<ReturnType<typeof api.viewRecordList>>;
+
 export class Schemas {
 	private readonly cache = new Map<string, Promise<TableSchema>>();
 	private readonly read = new Map<string, TableSchema>();
+	private readonly everyRecordViews = new Map<string, Promise<{ view: ClayView; list?: ViewList }>>();
 
 	constructor(private readonly ctx: RequestContext) {}
 
@@ -153,6 +163,41 @@ export class Schemas {
 			this.cache.set(tableId, schema);
 		}
 		return await schema;
+	}
+
+	/**
+	 * The view that lists every record of the table (found once per execution): the one named
+	 * "All rows". A table without it (renamed, or never there) may have a filtered view first, so
+	 * the views are read in turn, the first view first, until one lists as many records as the
+	 * table's count (`list`: its record ids, read on the way); when none does, the one that lists
+	 * most, its list marked incomplete.
+	 */
+	async everyRecordView(tableId: string): Promise<{ view: ClayView; list?: ViewList }> {
+		let found = this.everyRecordViews.get(tableId);
+		if (!found) {
+			found = this.get(tableId).then(async (schema) => {
+				const named = schema.allRowsView();
+				if (named) return { view: named };
+				const views = schema.viewsInOrder();
+				if (!views.length) throw new Error(`${schema.describe()} has no views to read records from`);
+				const total = await api.count(this.ctx, tableId);
+				let best: { view: ClayView; list: ViewList } | undefined;
+				for (const view of views) {
+					const list = await api.viewRecordList(this.ctx, tableId, view.id);
+					if (list.complete && list.ids.length >= total) return { view, list };
+					if (!best || list.ids.length > best.list.ids.length) best = { view, list };
+				}
+				return { view: best!.view, list: { ids: best!.list.ids, complete: false } };
+			});
+			this.everyRecordViews.set(tableId, found);
+		}
+		return await found;
+	}
+
+	/** The record ids of the view that lists every record (`everyRecordView`), and whether that is all of them. */
+	async everyRecord(tableId: string): Promise<{ viewId: string } & ViewList> {
+		const { view, list } = await this.everyRecordView(tableId);
+		return { viewId: view.id, ...(list ?? (await api.viewRecordList(this.ctx, tableId, view.id))) };
 	}
 
 	/** The schema, when it was read already (no promise to wait for). */

@@ -91,14 +91,11 @@ function reader(ctx: IPollFunctions, settings: ClayTriggerSettings) {
 	const schema = async () => await schemas.get(settings.tableId);
 	return {
 		schema,
-		/** The view to read: the chosen one, else the one the state remembers, else "All rows". */
+		/** The view to read: the chosen one, else the one the state remembers, else the one that lists every record ("All rows"). */
 		async view(remembered?: string): Promise<string> {
 			if (settings.viewId) return settings.viewId;
 			if (remembered) return remembered;
-			const table = await schema();
-			const view = table.defaultView();
-			if (!view) throw new Error(`${table.describe()} has no views to read records from`);
-			return view.id;
+			return (await schemas.everyRecordView(settings.tableId)).view.id;
 		},
 		/** Records by id, in the given order, with their enrichment results (for the output); records deleted meanwhile are left out. */
 		async fetch(ids: string[]): Promise<ClayRecord[]> {

@@ -20,6 +20,10 @@
  *   the seed's endpoints, or a path that moved, answers `NoMatchingURL`).
  * - `fieldRun`: whether `GET /tables/{t}/fieldrun` (a run summary per enrichment field) exists;
  *   no live-tested client confirms it.
+ * - `views`: the views a new table gets. `all-rows`: "Default view" and "All rows", both listing
+ *   every record (api-notes: a table's views, e.g. "Default view", "All rows"). `filtered-first`:
+ *   no view named "All rows" (renamed, as a user may) and a first view (`firstViewId`) that is
+ *   filtered, hiding every second record, which the table's answer does not show.
  * - `findCompare`, unconfirmed live: how find's `EQUAL` compares — as `text` (`"42"` finds 42)
  *   or `typed` (only a value of the stored type finds it, and `EQUAL` finds no select or users
  *   cell: those take `SELECT_EQUAL` / `USER_EQUAL`, zapier findRecord).
@@ -29,6 +33,7 @@ export type ClayShapes = 'seed' | 'live';
 export type ClayIdBehaviour = 'honour' | 'assign' | 'refuse';
 export type ClayViewOrder = 'oldest-first' | 'newest-first';
 export type ClayFindCompare = 'text' | 'typed';
+export type ClayViews = 'all-rows' | 'filtered-first';
 
 export interface ClayProfileOptions {
 	/** Answer shapes (default `live`). */
@@ -43,6 +48,8 @@ export interface ClayProfileOptions {
 	viewLimitParam?: boolean;
 	/** How find's EQUAL compares (default `text`). */
 	findCompare?: ClayFindCompare;
+	/** The views a new table gets (default `all-rows`). */
+	views?: ClayViews;
 	/** Whether bulk-fetch-records exists (default true). */
 	bulkFetch?: boolean;
 	/** Whether the run summary `/fieldrun` exists (default true). */
@@ -62,6 +69,7 @@ export interface ClayProfile {
 	viewPageLimit?: number;
 	viewLimitParam: boolean;
 	findCompare: ClayFindCompare;
+	views: ClayViews;
 	bulkFetch: boolean;
 	fieldRun: boolean;
 	bulkUpdate: boolean;
@@ -72,6 +80,7 @@ export interface ClayProfile {
 export const SHAPES: readonly ClayShapes[] = ['seed', 'live'];
 export const ID_BEHAVIOURS: readonly ClayIdBehaviour[] = ['honour', 'assign', 'refuse'];
 export const VIEW_ORDERS: readonly ClayViewOrder[] = ['oldest-first', 'newest-first'];
+export const VIEWS: readonly ClayViews[] = ['all-rows', 'filtered-first'];
 
 export function resolveProfile(options: ClayProfileOptions = {}): ClayProfile {
 	const shapes = options.shapes ?? 'live';
@@ -82,6 +91,7 @@ export function resolveProfile(options: ClayProfileOptions = {}): ClayProfile {
 		viewPageLimit: options.viewPageLimit,
 		viewLimitParam: options.viewLimitParam ?? true,
 		findCompare: options.findCompare ?? 'text',
+		views: options.views ?? 'all-rows',
 		bulkFetch: options.bulkFetch ?? true,
 		fieldRun: options.fieldRun ?? true,
 		bulkUpdate: options.bulkUpdate ?? true,
@@ -96,6 +106,7 @@ export function describeProfile(profile: ClayProfile): string {
 	if (profile.viewOrder !== 'oldest-first') parts.push(profile.viewOrder);
 	if (profile.viewPageLimit !== undefined) parts.push(`first ${profile.viewPageLimit} ids${profile.viewLimitParam ? '' : ', limit ignored'}`);
 	if (profile.findCompare === 'typed') parts.push('typed find');
+	if (profile.views === 'filtered-first') parts.push('first view filtered, no "All rows"');
 	if (!profile.bulkFetch) parts.push('no bulk fetch');
 	if (!profile.fieldRun) parts.push('no fieldrun');
 	if (!profile.bulkUpdate) parts.push('no bulk update');
@@ -104,7 +115,7 @@ export function describeProfile(profile: ClayProfile): string {
 }
 
 /** The command-line flags of `npm run sandbox` for the Clay sandbox's profile. */
-export const PROFILE_FLAGS = '[--clay-shapes seed|live] [--clay-ids honour|assign|refuse] [--clay-view-order oldest-first|newest-first] [--clay-view-page N] [--clay-no-limit-param] [--clay-typed-find] [--clay-no-bulk-fetch] [--clay-no-fieldrun] [--clay-no-bulk-update] [--clay-no-webhooks]';
+export const PROFILE_FLAGS = '[--clay-shapes seed|live] [--clay-ids honour|assign|refuse] [--clay-view-order oldest-first|newest-first] [--clay-view-page N] [--clay-no-limit-param] [--clay-typed-find] [--clay-views all-rows|filtered-first] [--clay-no-bulk-fetch] [--clay-no-fieldrun] [--clay-no-bulk-update] [--clay-no-webhooks]';
 
 /**
  * Reads one profile flag (`flag` with its `value`) into `options`. Returns false for a flag
@@ -135,6 +146,9 @@ export function readProfileFlag(options: ClayProfileOptions, flag: string, value
 		case '--clay-no-limit-param':
 			options.viewLimitParam = false;
 			return 'novalue';
+		case '--clay-views':
+			options.views = oneOf(VIEWS);
+			return true;
 		case '--clay-typed-find':
 			options.findCompare = 'typed';
 			return 'novalue';

@@ -161,10 +161,16 @@ export class ClayStore {
 			// docs silent: one workbook per table
 			workbookId: this.genId('wb_'),
 			fields: [],
-			views: [
-				{ id: this.genId('gv_'), name: 'Default view' },
-				{ id: this.genId('gv_'), name: 'All rows' },
-			],
+			views:
+				this.profile.views === 'filtered-first'
+					? [
+							{ id: this.genId('gv_'), name: 'Default view', hidesEverySecond: true },
+							{ id: this.genId('gv_'), name: 'Every record' },
+						]
+					: [
+							{ id: this.genId('gv_'), name: 'Default view' },
+							{ id: this.genId('gv_'), name: 'All rows' },
+						],
 			records,
 			sources: [],
 			createdAt: iso(),
@@ -212,15 +218,16 @@ export class ClayStore {
 
 	// ---------- views ----------
 
-	/** Every record id of a view, in the view's order (views have no filters here). */
-	orderedIds(table: ClayTable): string[] {
-		const ids = [...table.records.keys()];
+	/** Every record id of a view, in the view's order; without a view, every record of the table. */
+	orderedIds(table: ClayTable, viewId?: string): string[] {
+		let ids = [...table.records.keys()];
+		if (viewId !== undefined && table.views.find((view) => view.id === viewId)?.hidesEverySecond) ids = ids.filter((_, k) => k % 2 === 0);
 		return this.profile.viewOrder === 'newest-first' ? ids.reverse() : ids;
 	}
 
 	/** What a view's record-id list answers: its order, cut at the page limit unless `limit` lifts it. */
 	listIds(table: ClayTable, viewId: string, limit?: number): string[] {
-		let ids = this.orderedIds(table);
+		let ids = this.orderedIds(table, viewId);
 		const { viewPageLimit, viewLimitParam } = this.profile;
 		const cap = limit !== undefined && (viewLimitParam || viewPageLimit === undefined) ? limit : viewPageLimit;
 		if (cap !== undefined) ids = ids.slice(0, cap);

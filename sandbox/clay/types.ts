@@ -13,6 +13,8 @@ export interface ClayField {
 export interface ClayView {
 	id: string /* gv_... */;
 	name: string;
+	/** The sandbox's stand-in for a filter (profile `views: filtered-first`): the view hides every second record, in creation order. */
+	hidesEverySecond?: boolean;
 }
 /** The outcome of one enrichment cell: `full` is the structured result (live: `externalContent.fullValue`). */
 export interface CellResult {

@@ -3,7 +3,7 @@
  * queue mode every execution may run in another `n8n worker` process, and several run in one
  * process at once, so what a module keeps between calls is missing in the next worker and
  * shared by strangers in this one. Whatever must last goes into n8n's static data (triggers),
- * whatever one execution needs lives in objects it creates (a Session, a Pacer).
+ * whatever one execution needs lives in objects it creates (a PacedRowWriter, a Pacer).
  *
  * The scan is test/queue-mode/module-state.ts. The few module-level containers allowed are
  * listed here with the reason each one holds nothing across executions.

@@ -150,6 +150,23 @@ describe('Clay sandbox: record ids', () => {
 });
 
 describe('Clay sandbox: views', () => {
+	test('filtered-first: no "All rows"; the first view (firstViewId) hides every second record, "Every record" lists all', async () => {
+		await withSandbox({ views: 'filtered-first' }, async (_sb, table, api) => {
+			const ids = [...table.records.keys()];
+			const answer = (await api('GET', `/v3/tables/${table.id}`)).body;
+			const tableJson = (answer.table ?? answer) as { views: unknown[]; firstViewId: string };
+			expect(tableJson.views).toEqual([
+				{ id: table.views[0].id, name: 'Default view' },
+				{ id: table.views[1].id, name: 'Every record' },
+			]);
+			expect(tableJson.firstViewId).toBe(table.views[0].id);
+			const list = async (view: number) => (await api('GET', `/v3/tables/${table.id}/views/${table.views[view].id}/records/ids`)).body.results;
+			expect(await list(0)).toEqual([ids[0], ids[2]]);
+			expect(await list(1)).toEqual(ids);
+			expect((await api('GET', `/v3/tables/${table.id}/views/${table.views[0].id}/records`)).body.results.map((record: { id: string }) => record.id)).toEqual([ids[0], ids[2]]);
+		});
+	});
+
 	test('newest first, and only the first page of ids unless ?limit asks for more (or even then)', async () => {
 		await withSandbox({ viewOrder: 'newest-first', viewPageLimit: 2 }, async (sb, table, api) => {
 			const ids = [...table.records.keys()];
@@ -174,6 +191,7 @@ describe('Clay sandbox: profile flags of npm run sandbox', () => {
 		expect(readProfileFlag(options, '--clay-view-page', '100')).toBe(true);
 		expect(readProfileFlag(options, '--clay-no-limit-param', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--clay-typed-find', undefined)).toBe('novalue');
+		expect(readProfileFlag(options, '--clay-views', 'filtered-first')).toBe(true);
 		expect(readProfileFlag(options, '--clay-no-bulk-fetch', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--clay-no-fieldrun', undefined)).toBe('novalue');
 		expect(readProfileFlag(options, '--clay-no-bulk-update', undefined)).toBe('novalue');
@@ -186,6 +204,7 @@ describe('Clay sandbox: profile flags of npm run sandbox', () => {
 			viewPageLimit: 100,
 			viewLimitParam: false,
 			findCompare: 'typed',
+			views: 'filtered-first',
 			bulkFetch: false,
 			fieldRun: false,
 			bulkUpdate: false,
@@ -193,5 +212,6 @@ describe('Clay sandbox: profile flags of npm run sandbox', () => {
 			idListShape: 'recordIds',
 		});
 		expect(() => readProfileFlag({}, '--clay-ids', 'keep')).toThrow('--clay-ids takes one of honour, assign, refuse');
+		expect(() => readProfileFlag({}, '--clay-views', 'all')).toThrow('--clay-views takes one of all-rows, filtered-first');
 	});
 });

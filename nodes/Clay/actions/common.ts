@@ -8,7 +8,7 @@ import { toList } from '../../shared/validate';
 
 export { batchSettings, limitOption, readLimit, returnAllOption } from '../../shared/properties';
 import type { ClayView } from '../api';
-import type { TableSchema } from '../schema';
+import type { Schemas, TableSchema } from '../schema';
 
 const TABLE_IN_URL = /\/tables\/(t_[A-Za-z0-9_-]+)/;
 const VIEW_IN_URL = /\/views\/(gv_[A-Za-z0-9_-]+)/;
@@ -83,10 +83,10 @@ export function tableId(ctx: IExecuteFunctions, itemIndex: number): string {
 }
 
 /**
- * The view id: the View parameter when set; else the view of the table's URL (a pasted
- * `…/tables/t_…/views/gv_…` names both); else the table's "All rows" view.
+ * The view: the View parameter when set; else the view of the table's URL (a pasted
+ * `…/tables/t_…/views/gv_…` names both); else the view that lists every record ("All rows").
  */
-export function viewOf(ctx: IExecuteFunctions, itemIndex: number, schema: TableSchema): ClayView | { id: string; name?: string } {
+export async function viewOf(ctx: IExecuteFunctions, itemIndex: number, schemas: Schemas, schema: TableSchema): Promise<ClayView | { id: string; name?: string }> {
 	const raw = String(rawLocator(ctx, 'view', itemIndex).value ?? '').trim();
 	if (raw) {
 		const id = VIEW_IN_URL.exec(raw)?.[1] ?? raw;
@@ -95,9 +95,8 @@ export function viewOf(ctx: IExecuteFunctions, itemIndex: number, schema: TableS
 	}
 	const fromTableUrl = VIEW_IN_URL.exec(String(rawLocator(ctx, 'table', itemIndex).value ?? ''))?.[1];
 	if (fromTableUrl) return schema.table.views.find((view) => view.id === fromTableUrl) ?? { id: fromTableUrl };
-	const fallback = schema.defaultView();
-	if (!fallback) throw new Error(`Item ${itemIndex}: ${schema.describe()} has no views to read records from`);
-	return fallback;
+	if (!schema.table.views.length) throw new Error(`Item ${itemIndex}: ${schema.describe()} has no views to read records from`);
+	return (await schemas.everyRecordView(schema.id)).view;
 }
 
 export function idParameter(ctx: IExecuteFunctions, itemIndex: number, name = 'recordId', label = 'Record ID'): string {

@@ -39,7 +39,7 @@ export function registerRecordRoutes(ctx: RouteContext): void {
 		// client knowledge: only `limit` is honoured (default 100); offset/sort/filter are ignored
 		const limit = limitOf(req.query.limit) ?? 100;
 		const results = store
-			.orderedIds(table)
+			.orderedIds(table, req.params.viewId)
 			.slice(0, limit)
 			.map((id) => store.recordJson(table.records.get(id)!));
 		return json(200, { results });

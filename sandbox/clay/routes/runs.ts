@@ -17,7 +17,7 @@ export function registerRunRoutes(ctx: RouteContext): void {
 	const topOfView = (table: ClayTable, viewId: unknown, numRecords: unknown): ClayRecord[] => {
 		if (typeof viewId !== 'string') throw badRequest('runRecords.viewIdTopRecords.viewId is required', 'INVALID_BODY');
 		store.getView(table, viewId);
-		const all = store.orderedIds(table).map((id) => table.records.get(id)!);
+		const all = store.orderedIds(table, viewId).map((id) => table.records.get(id)!);
 		if (numRecords === undefined || numRecords === null) return all;
 		if (typeof numRecords === 'number' && Number.isInteger(numRecords) && numRecords >= 0) return all.slice(0, numRecords);
 		throw badRequest('runRecords.viewIdTopRecords.numRecords must be a non-negative integer', 'INVALID_BODY');

@@ -134,7 +134,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const schema = await schemas.get(table);
 		const fieldIds = resolveFields(schema, toList(this.getNodeParameter('fieldIds', i, [])), i);
 		const entry: Prepared = { tableId: table, fieldIds, source, forceRun: this.getNodeParameter('forceRun', i, false) as boolean, recordId };
-		if (source !== 'items') entry.viewId = viewOf(this, i, schema).id;
+		if (source !== 'items') entry.viewId = (await viewOf(this, i, schemas, schema)).id;
 		if (source === 'top') {
 			const n = Number(this.getNodeParameter('numRecords', i, 10));
 			if (!Number.isInteger(n) || n < 1) throw new Error(`Item ${i}: "Number of Records" must be a whole number of at least 1`);

@@ -123,9 +123,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		},
 		read: async (table) => {
 			const schema = await schemas.get(table);
-			// the view's record ids are asked for as soon as the schema names the view, while the items are prepared
-			const view = schema.defaultView();
-			if (view) snapshots.set(table, readSnapshot(this, table, view.id));
+			// the record ids of the table are asked for as soon as the schema names its views, while the items are prepared
+			if (schema.table.views.length) snapshots.set(table, readSnapshot(schemas, table));
 			return schema;
 		},
 		finish: (i, table, { ignoreUnknown, recordId }, schema): RecordAdd => {

@@ -18,7 +18,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	return await perItem(this, items, async (i) => {
 		const table = tableId(this, i);
 		const schema = await schemas.get(table);
-		const view = viewOf(this, i, schema);
+		const view = await viewOf(this, i, schemas, schema);
 		const limit = readLimit(this, i);
 		const simplify = this.getNodeParameter('simplify', i, true) as boolean;
 		const ids = await api.viewRecordIds(this, table, view.id);

@@ -25,7 +25,7 @@ export const description: INodeProperties[] = [
 /**
  * One row per item. JustPaid has no bulk create, so the creates are paced to the write rate.
  * A create is not idempotent: after a lost answer the node reads the table back and sends
- * again only what it surely did not store (Session.create).
+ * again only what it surely did not store (PacedRowWriter.create, rowWrites.ts).
  */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	const writer = new PacedRowWriter(this, readWriteOptions(this));
