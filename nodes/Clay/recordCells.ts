@@ -6,6 +6,8 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
 
 import { itemParameter } from '../shared/parameters';
+import { noColumnFieldsError, notColumnsError, otherFieldsOf, otherFieldsOption as sharedOtherFieldsOption } from '../shared/properties';
+import type { OtherFields } from '../shared/properties';
 import { withJsonValues } from '../shared/tool';
 import { RECORD_KEYS } from './schema';
 import type { TableSchema } from './schema';
@@ -30,16 +32,16 @@ export const cellsProperty: INodeProperties = {
 		},
 	},
 	description:
-		'Map Automatically sends every field of each input item whose name is a column name (or field ID) of the table; a field that matches no column fails the item, unless "Ignore Unknown Fields" is on. The record fields of a read record (ID, createdAt, updatedAt) and fields starting with "_" are skipped.',
+		'Map Automatically sends every field of each input item whose name is a column name (or field ID) of the table; the option "Fields That Are Not Columns" says what happens to the others. The record fields of a read record (ID, createdAt, updatedAt) and fields starting with "_" are skipped.',
 };
 
-export const ignoreUnknownOption: INodeProperties = {
-	displayName: 'Ignore Unknown Fields',
-	name: 'ignoreUnknown',
-	type: 'boolean',
-	default: false,
-	description: 'Whether input fields that match no column are left out (Map Automatically), instead of failing the item',
-};
+/** "Fields That Are Not Columns" (shared/properties.ts): Clay has no place for a field that is no column. */
+export const otherFieldsOption = sharedOtherFieldsOption();
+
+/** The item's "Fields That Are Not Columns"; where it is not set, Ignore Them — on version 1 nodes, Fail the Item, as they did. */
+export function otherFieldsOfClay(ctx: IExecuteFunctions, itemIndex: number): OtherFields {
+	return otherFieldsOf(ctx, itemIndex, ctx.getNode().typeVersion < 2 ? 'error' : 'ignore');
+}
 
 const isWrapped = (value: unknown): boolean =>
 	value !== null && typeof value === 'object' && !Array.isArray(value) && 'value' in (value as object);
@@ -56,7 +58,7 @@ export function readCells(
 	item: INodeExecutionData,
 	itemIndex: number,
 	schema: TableSchema,
-	ignoreUnknown: boolean,
+	otherFields: OtherFields,
 ): IDataObject {
 	const mapper = withJsonValues(ctx, itemIndex, itemParameter<ResourceMapperValue>(ctx, 'cells', itemIndex));
 	const auto = mapper.mappingMode !== 'defineBelow';
@@ -70,7 +72,7 @@ export function readCells(
 		if (!auto && (value === undefined || value === null || value === '')) continue;
 		const field = schema.resolve(key);
 		if (!field) {
-			if (auto && (skippable(key) || ignoreUnknown)) continue;
+			if (auto && (skippable(key) || otherFields !== 'error')) continue;
 			unknown.push(key);
 			continue;
 		}
@@ -83,10 +85,11 @@ export function readCells(
 		cells[field.id] = cellForWrite(field, value, itemIndex) as IDataObject[string];
 	}
 	if (unknown.length) {
-		const list = unknown.map((key) => `\`${key}\``).join(', ');
-		throw new Error(
-			`Item ${itemIndex}: ${list} ${unknown.length === 1 ? 'is not a column' : 'are not columns'} of ${schema.describe()}; its columns are: ${schema.fieldNames()}`,
-		);
+		if (!auto) throw new Error(`Item ${itemIndex}: ${unknown.map((key) => `\`${key}\``).join(', ')} ${unknown.length === 1 ? 'is not a column' : 'are not columns'} of ${schema.describe()}; its columns are: ${schema.fieldNames()}`);
+		throw notColumnsError(ctx, itemIndex, unknown, schema.describe(), schema.fieldNames());
+	}
+	if (auto && !Object.keys(cells).length && Object.keys(source).some((key) => !skippable(key))) {
+		throw noColumnFieldsError(ctx, itemIndex, Object.keys(source), schema.describe(), schema.fieldNames());
 	}
 	return cells;
 }

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { z } from 'zod';
 
 import { itemParameter } from '../shared/parameters';
+import { noColumnFieldsError, notColumnsError, otherFieldsOf } from '../shared/properties';
 import { withJsonValues } from '../shared/tool';
 import { jsonParameter, parseWith } from '../shared/validate';
 import { api } from './api';
@@ -26,7 +27,7 @@ export const rowValuesProperty: INodeProperties = {
 		},
 	},
 	description:
-		'Map Automatically sends the fields of each input item whose names are column keys of the table (e.g. "input"); other fields are left out',
+		'Map Automatically sends the fields of each input item whose names are column keys of the table (e.g. "input"); the option "Fields That Are Not Columns" says what happens to the others',
 };
 
 export const metadataOption: INodeProperties = {
@@ -58,12 +59,16 @@ export function mapsAutomatically(mapper: ResourceMapperValue): boolean {
 	return mapper.mappingMode !== 'defineBelow';
 }
 
+/** Item fields that describe a row rather than its data (from Get Many, Add…): never written by Map Automatically. */
+const skippable = (key: string): boolean => key === 'id' || key === 'created_at' || key.startsWith('_');
+
 /**
  * The `data` object of an item's row: the values defined below, or (Map Automatically) the
- * item's fields that are column keys (`known`); `exclude` lists item fields that are not values
- * (e.g. the row id).
+ * item's fields that are column keys (`known`), the others as "Fields That Are Not Columns" says
+ * (`otherFields`); `exclude` lists item fields that are not values (e.g. the row id).
  */
 export function rowValues(
+	ctx: IExecuteFunctions,
 	mapper: ResourceMapperValue,
 	item: INodeExecutionData,
 	itemIndex: number,
@@ -77,23 +82,17 @@ export function rowValues(
 		}
 		return data;
 	}
-	return mapItem(item, itemIndex, known ?? new Set(), exclude);
-}
-
-/** "Map Automatically": the item's fields that are column keys. */
-function mapItem(item: INodeExecutionData, itemIndex: number, known: Set<string>, exclude: string[]): IDataObject {
+	const keys = known ?? new Set<string>();
 	const data: IDataObject = {};
-	let any = false;
+	const other: string[] = [];
 	for (const key in item.json) {
-		if (!Object.prototype.hasOwnProperty.call(item.json, key) || !known.has(key) || exclude.includes(key)) continue;
-		data[key] = item.json[key];
-		any = true;
+		if (!Object.prototype.hasOwnProperty.call(item.json, key) || exclude.includes(key)) continue;
+		if (keys.has(key)) data[key] = item.json[key];
+		else if (!skippable(key)) other.push(key);
 	}
-	if (!any) {
-		throw new Error(
-			`Item ${itemIndex}: none of its fields (${Object.keys(item.json).slice(0, 10).join(', ') || 'none'}) is a column key of the table; its column keys are: ${[...known].join(', ')}`,
-		);
-	}
+	const columns = [...keys].join(', ') || '(none)';
+	if (other.length && otherFieldsOf(ctx, itemIndex) === 'error') throw notColumnsError(ctx, itemIndex, other, 'the table', columns);
+	if (!Object.keys(data).length) throw noColumnFieldsError(ctx, itemIndex, Object.keys(item.json), 'the table', columns);
 	return data;
 }
 

@@ -12,6 +12,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { z } from 'zod';
 
 import { itemParameter } from '../shared/parameters';
+import { noColumnFieldsError, notColumnsError, otherFieldsOf, otherFieldsOption } from '../shared/properties';
 import { withJsonValues } from '../shared/tool';
 import type { Column } from './api';
 
@@ -43,20 +44,13 @@ export function rowValuesProperty(mode: 'add' | 'map' | 'upsert'): INodeProperti
 			},
 		},
 		description:
-			'Map Automatically writes the fields of each input item whose names are column IDs of the table; see the options for other fields',
+			'Map Automatically writes the fields of each input item whose names are column IDs of the table; the option "Fields That Are Not Columns" says what happens to the others',
 	};
 }
 
 /** Options about which values are written, for Create, Update and Upsert. */
 export const valueOptions: INodeProperties[] = [
-	{
-		displayName: 'Send Fields That Are Not Columns',
-		name: 'sendOtherFields',
-		type: 'boolean',
-		default: false,
-		description:
-			'Whether Map Automatically also writes the input fields that are not columns of the table (JustPaid keeps undeclared keys). Off: only column fields are written (all fields when the table has no columns).',
-	},
+	otherFieldsOption('JustPaid keeps keys no column declares: the input fields that are not columns are written into the row too'),
 	{
 		displayName: 'Extra Fields',
 		name: 'extraFields',
@@ -135,17 +129,18 @@ export function readRowValues(
 	const data: IDataObject = {};
 	const declared = new Set(columns.map((column) => column.id));
 	if (mapper?.mappingMode === 'autoMapInputData') {
-		const everything = options.sendOtherFields === true || declared.size === 0;
+		// a table without columns keeps whatever it is sent
+		const otherFields = declared.size === 0 ? 'send' : otherFieldsOf(ctx, itemIndex);
+		const other: string[] = [];
 		for (const [key, value] of Object.entries(item.json)) {
-			if (declared.has(key) || (everything && !ROW_FIELDS.has(key))) data[key] = value;
+			if (declared.has(key)) data[key] = value;
+			else if (ROW_FIELDS.has(key) || key.startsWith('_')) continue;
+			else if (otherFields === 'send') data[key] = value;
+			else other.push(key);
 		}
-		if (Object.keys(data).length === 0 && !hasExtraFields(options)) {
-			throw new NodeOperationError(
-				ctx.getNode(),
-				`Item ${itemIndex}: none of its fields (${Object.keys(item.json).slice(0, 10).join(', ') || 'none'}) is a column of the table; its columns are: ${[...declared].join(', ')}`,
-				{ itemIndex, description: 'Rename the fields to the column IDs, use Map Each Column Manually, or turn on "Send Fields That Are Not Columns".' },
-			);
-		}
+		const columnIds = [...declared].join(', ');
+		if (other.length && otherFields === 'error') throw notColumnsError(ctx, itemIndex, other, 'the table', columnIds);
+		if (Object.keys(data).length === 0 && !hasExtraFields(options)) throw noColumnFieldsError(ctx, itemIndex, Object.keys(item.json), 'the table', columnIds);
 	} else {
 		for (const [key, value] of Object.entries(mapper?.value ?? {})) {
 			if (!isEmpty(value)) data[key] = value as IDataObject[string];

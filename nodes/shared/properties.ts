@@ -1,4 +1,5 @@
 /** Parameters every action node offers the same way, and reading them back. */
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IDisplayOptions, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { itemParameter } from './parameters';
@@ -122,4 +123,51 @@ export function batchSettings(ctx: IExecuteFunctions): { batchSize: number; conc
 		batchSize: (options.batchSize as number | undefined) ?? DEFAULT_BATCH_SIZE,
 		concurrency: (options.concurrency as number | undefined) ?? DEFAULT_CONCURRENCY,
 	};
+}
+
+/** What Map Automatically does with an input item's fields that are not columns of the table. */
+export type OtherFields = 'ignore' | 'error' | 'send';
+
+/**
+ * "Fields That Are Not Columns", the one rule of the three nodes' Map Automatically: such fields
+ * are left out (an item none of whose fields is a column fails), fail their item, or — for a
+ * service that keeps keys no column declares (`send` describes it) — are written too.
+ */
+export function otherFieldsOption(send?: string): INodeProperties {
+	return {
+		displayName: 'Fields That Are Not Columns',
+		name: 'otherFields',
+		type: 'options',
+		default: 'ignore',
+		options: [
+			{ name: 'Ignore Them', value: 'ignore', description: 'Write the fields that are columns; an item none of whose fields is a column fails' },
+			{ name: 'Fail the Item', value: 'error', description: "An item with a field that is not a column fails, naming it and the table's columns (catches a misspelt field)" },
+			...(send ? [{ name: 'Write Them Too', value: 'send', description: send }] : []),
+		],
+		description: "What Map Automatically does with an input item's fields that are not columns of the table (Map Each Column writes only the columns you set)",
+	};
+}
+
+/** The item's "Fields That Are Not Columns"; `fallback` where the option is not set (a node version's default, or an older option's value). */
+export function otherFieldsOf(ctx: IExecuteFunctions, itemIndex: number, fallback: OtherFields = 'ignore'): OtherFields {
+	const value = itemParameter<IDataObject>(ctx, 'options', itemIndex, {}).otherFields;
+	return value === 'error' || value === 'send' || value === 'ignore' ? value : fallback;
+}
+
+/** "Item 3: none of its fields (a, b) is a column of …": an item Map Automatically finds nothing to write in. */
+export function noColumnFieldsError(ctx: IExecuteFunctions, itemIndex: number, fields: string[], table: string, columns: string): NodeOperationError {
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Item ${itemIndex}: none of its fields (${fields.slice(0, 10).join(', ') || 'none'}) is a column of ${table}; its columns are: ${columns}`,
+		{ itemIndex, description: 'Rename the fields to the column names (or IDs), or map the columns with Map Each Column.' },
+	);
+}
+
+/** "Item 3: `Compnay` is not a column of …": fields Map Automatically was told to fail on ("Fail the Item"). */
+export function notColumnsError(ctx: IExecuteFunctions, itemIndex: number, fields: string[], table: string, columns: string): NodeOperationError {
+	const list = fields.map((key) => `\`${key}\``).join(', ');
+	return new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${list} ${fields.length === 1 ? 'is not a column' : 'are not columns'} of ${table}; its columns are: ${columns}`, {
+		itemIndex,
+		description: 'Rename the fields to the column names (or IDs), remove them before this node, or set the option "Fields That Are Not Columns" to Ignore Them.',
+	});
 }

@@ -199,7 +199,7 @@ eachProfile((profile) => {
 			const strict = await fx.run(addRecords(table.id), [{ Name: 'x', Nope: 1 }]);
 			expect(strict.error?.message).toMatch(/^Item 0: `Nope` is not a column of table "Leads"/);
 
-			const ignored = await fx.run(addRecords(table.id, { options: { ignoreUnknown: true } }), [{ Name: 'kept', Nope: 1 }]);
+			const ignored = await fx.run(addRecords(table.id, { options: { otherFields: 'ignore' } }), [{ Name: 'kept', Nope: 1 }]);
 			expect(ignored.error).toBeUndefined();
 			expect(ignored.json[0]).toEqual(expect.objectContaining({ Name: 'kept' }));
 		});
@@ -223,7 +223,7 @@ eachProfile((profile) => {
 				},
 			});
 			const items = Array.from({ length: 5 }, (_, i) => ({ Name: `n${i}`, rid: i === 2 ? 'r_bad' : `r_ok_${i}` }));
-			const result = await fx.run(addRecords(table.id, { recordIdMode: 'custom', recordId: '={{ $json.rid }}', options: { ignoreUnknown: true } }), items, true);
+			const result = await fx.run(addRecords(table.id, { recordIdMode: 'custom', recordId: '={{ $json.rid }}', options: { otherFields: 'ignore' } }), items, true);
 			expect(result.json.map((json) => json.error ?? json.Name)).toEqual([
 				'n0',
 				'n1',

@@ -67,7 +67,7 @@ const cases: Array<CorpusCase<ExtructFixture>> = [
 			items: [{ input: 'x.example' }, { website: 'y.example' }, { input: 'z.example' }],
 		}),
 		bad: [1],
-		message: /none of its fields \(website\) is a column key of the table; its column keys are: input, /,
+		message: /none of its fields \(website\) is a column of the table; its columns are: input, /,
 	},
 	{
 		name: 'Row → Add: an unknown column (Map Each Column) is refused for that row only',

@@ -68,7 +68,7 @@ describe('Extruct Row → Add', () => {
 		const table = fx.sandbox.seedTable({ name: 'No match', kind: 'company' });
 		const result = await fx.run(addRows(table.id), [{ input: 'https://a.example' }, { website: 'b.example' }], true);
 		expect(result.json[0].input).toBe('https://a.example');
-		expect(result.json[1].error).toMatch(/^Item 1: none of its fields \(website\) is a column key/);
+		expect(result.json[1].error).toMatch(/^Item 1: none of its fields \(website\) is a column of the table/);
 		expect(result.json[1].error).toContain('input');
 	});
 

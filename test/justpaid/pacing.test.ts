@@ -82,7 +82,7 @@ describe('JustPaid writes are paced to the write rate', () => {
 		const table = fx.sandbox.seedTable({ name: 'Many writes', rows: Array.from({ length: 120 }, (_v, n) => ({ n })) });
 		const ids = fx.sandbox.sortedRows(table.id).map((row) => row.id);
 		const updated = await fx.run(
-			{ resource: 'row', operation: 'update', updateMode: 'replace', table: byId(table.id), rowId: '={{ $json.id }}', columns: autoMap(), options: { sendOtherFields: true } },
+			{ resource: 'row', operation: 'update', updateMode: 'replace', table: byId(table.id), rowId: '={{ $json.id }}', columns: autoMap(), options: { otherFields: 'send' } },
 			ids.map((id, n) => ({ id, n: n + 1000 })),
 		);
 		expect(updated.error).toBeUndefined();

@@ -85,7 +85,7 @@ describe('JustPaid Row → Create', () => {
 		expect(posts()).toHaveLength(0);
 	});
 
-	test('Map Each Column, Extra Fields and "Send Fields That Are Not Columns" (storage is schema-flexible)', async () => {
+	test('Map Each Column, Extra Fields and "Fields That Are Not Columns: Write Them Too" (storage is schema-flexible)', async () => {
 		const table = fx.sandbox.seedTable({ name: 'Flexible', columns: [{ name: 'invoiceId', type: 'text' }, { id: 'amt', name: 'Amount', type: 'number' }] });
 		const defined = await fx.run(
 			create(table.id, mapped({ invoiceId: '={{ $json.inv }}', amt: '={{ $json.cents }}' }), {
@@ -94,7 +94,7 @@ describe('JustPaid Row → Create', () => {
 			[{ inv: 'in_1', cents: 100, src: 'stripe' }],
 		);
 		expect(defined.error).toBeUndefined();
-		const auto = await fx.run(create(table.id, autoMap(), { sendOtherFields: true }), [{ invoiceId: 'in_2', amt: '5', customer: { id: 'cus_1' }, id: 'from-another-node' }]);
+		const auto = await fx.run(create(table.id, autoMap(), { otherFields: 'send' }), [{ invoiceId: 'in_2', amt: '5', customer: { id: 'cus_1' }, id: 'from-another-node' }]);
 		expect(auto.error).toBeUndefined();
 		expect(storedData(fx, table.id)).toEqual([
 			{ invoiceId: 'in_1', amt: 100, source: 'stripe', raw: { nested: true } },

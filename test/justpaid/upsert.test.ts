@@ -71,7 +71,7 @@ describe('JustPaid Row → Upsert', () => {
 	test('two items with one new key in one execution create one row, then merge into it (also with parallel writes)', async () => {
 		for (const concurrency of [1, 4]) {
 			const table = fx.sandbox.seedTable({ name: `Dup ${concurrency}`, columns: COLUMNS });
-			const result = await fx.run(upsert(table.id, autoMap({ matchingColumns: ['invoiceId'] }), { concurrency, sendOtherFields: true }), [
+			const result = await fx.run(upsert(table.id, autoMap({ matchingColumns: ['invoiceId'] }), { concurrency, otherFields: 'send' }), [
 				{ invoiceId: 'in_x', amountCents: 1 },
 				{ invoiceId: 'in_y', amountCents: 5 },
 				{ invoiceId: 'in_x', status: 'paid', extra: 'yes' },

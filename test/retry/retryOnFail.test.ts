@@ -89,7 +89,7 @@ describe('JustPaid with Retry On Fail', () => {
 		fx.sandbox.server.inject({ match: (req) => req.method === 'GET' && req.path.endsWith(table.id), action: { kind: 'status', status: 503, retryAfter: 0.05 }, times: 2 });
 		let pages = 0;
 		fx.sandbox.server.inject({ match: (req) => req.method === 'GET' && req.path.endsWith('/rows') && [1, 4].includes(++pages), action: { kind: 'status', status: 503 }, times: 2 });
-		const result = await fx.run({ resource: 'row', operation: 'upsert', table: byId(table.id), columns: autoMap({ matchingColumns: ['key'] }), options: { sendOtherFields: true } }, [{ key: 'k7', note: 1 }, { key: 'new' }]);
+		const result = await fx.run({ resource: 'row', operation: 'upsert', table: byId(table.id), columns: autoMap({ matchingColumns: ['key'] }), options: { otherFields: 'send' } }, [{ key: 'k7', note: 1 }, { key: 'new' }]);
 		expect(result.error).toBeUndefined();
 		expect(result.json.map((json) => json._action)).toEqual(['updated', 'created']);
 		const reads = fx.sandbox.server.log.filter((entry) => entry.method === 'GET');

@@ -2,7 +2,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { z } from 'zod';
 
-import { batchOptions as sharedBatchOptions, tableLocator as sharedTableLocator } from '../../shared/properties';
+import { otherFieldsOption, batchOptions as sharedBatchOptions, tableLocator as sharedTableLocator } from '../../shared/properties';
 import { jsonParameter, parseWith, toList } from '../../shared/validate';
 import { waitOptions } from '../../shared/wait';
 import type { ColumnConfig } from '../api';
@@ -61,7 +61,7 @@ export function writeOptions(runName: string, runDescription: string): INodeProp
 			type: 'collection',
 			placeholder: 'Add Option',
 			default: {},
-			options: [...batchOptions, metadataOption, ...waitOptions('Extruct')],
+			options: [...batchOptions, metadataOption, otherFieldsOption(), ...waitOptions('Extruct')],
 		},
 	];
 }

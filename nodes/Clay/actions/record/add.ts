@@ -8,7 +8,7 @@ import { itemParameter } from '../../../shared/parameters';
 import { keyTextOf } from '../../keys';
 import { finishAdds, planAdds, readSnapshot } from '../../recordAdds';
 import type { RecordAdd, TableSnapshot } from '../../recordAdds';
-import { cellsProperty, ignoreUnknownOption, readCells } from '../../recordCells';
+import { cellsProperty, otherFieldsOfClay, otherFieldsOption, readCells } from '../../recordCells';
 import { generatedId, keyedId } from '../../recordIds';
 import { Schemas } from '../../schema';
 import type { TableSchema } from '../../schema';
@@ -79,7 +79,7 @@ export const description: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...batchOptions, ignoreUnknownOption],
+		options: [...batchOptions, otherFieldsOption],
 	},
 ];
 
@@ -118,8 +118,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	const prepared = await prepareWithTable(this, items, {
 		table: (i) => tableId(this, i),
 		start: (i) => {
-			const ignoreUnknown = itemParameter<boolean>(this, 'options.ignoreUnknown', i, false) === true;
-			return { value: { ignoreUnknown, recordId: startRecordId(this, i) }, needsTable: true };
+			return { value: { otherFields: otherFieldsOfClay(this, i), recordId: startRecordId(this, i) }, needsTable: true };
 		},
 		read: async (table) => {
 			const schema = await schemas.get(table);
@@ -127,8 +126,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (schema.table.views.length) snapshots.set(table, readSnapshot(schemas, table));
 			return schema;
 		},
-		finish: (i, table, { ignoreUnknown, recordId }, schema): RecordAdd => {
-			const cells = readCells(this, items[i], i, schema!, ignoreUnknown);
+		finish: (i, table, { otherFields, recordId }, schema): RecordAdd => {
+			const cells = readCells(this, items[i], i, schema!, otherFields);
 			if ('id' in recordId) return { tableId: table, payload: { id: recordId.id, cells } };
 			const { fieldId, text, value } = keyOf(i, schema!, cells, recordId.keyField);
 			return { tableId: table, payload: { id: keyedId(schema!.id, value), cells }, key: { fieldId, text, value } };

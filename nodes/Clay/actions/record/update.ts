@@ -7,7 +7,7 @@ import type { ItemResult } from '../../../shared/execute';
 import { nextInterval, waitUntil } from '../../../shared/wait';
 import { api, cellValue } from '../../api';
 import type { ClayRecord } from '../../api';
-import { cellsProperty, ignoreUnknownOption, readCells } from '../../recordCells';
+import { cellsProperty, otherFieldsOfClay, otherFieldsOption, readCells } from '../../recordCells';
 import { diagnoseRecords, rejectedRecordError } from '../../recordWrites';
 import { Schemas } from '../../schema';
 import type { TableSchema } from '../../schema';
@@ -33,7 +33,7 @@ export const description: INodeProperties[] = [
 		default: {},
 		options: [
 			...batchOptions,
-			ignoreUnknownOption,
+			otherFieldsOption,
 			{
 				displayName: 'Verify',
 				name: 'verify',
@@ -129,8 +129,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const table = tableId(this, i);
 		const id = idParameter(this, i);
 		const schema = await schemas.get(table);
-		const ignoreUnknown = (this.getNodeParameter('options.ignoreUnknown', i, false) as boolean) === true;
-		const cells = readCells(this, items[i], i, schema, ignoreUnknown);
+		const cells = readCells(this, items[i], i, schema, otherFieldsOfClay(this, i));
 		if (!Object.keys(cells).length) throw new Error(`Item ${i}: no column to update — map at least one column`);
 		return { tableId: table, payload: { id, cells } };
 	});

@@ -30,7 +30,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			return { value: { mapper, metadata }, needsTable: mapsAutomatically(mapper) };
 		},
 		read: async (table) => await columnKeys(this, table),
-		finish: (i, table, { mapper, metadata }, keys) => ({ tableId: table, payload: { data: rowValues(mapper, items[i], i, keys), metadata } }),
+		finish: (i, table, { mapper, metadata }, keys) => ({ tableId: table, payload: { data: rowValues(this, mapper, items[i], i, keys), metadata } }),
 	});
 
 	const settings = rowWriteSettings(this);

@@ -25,7 +25,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		},
 		read: async (table) => await columnKeys(this, table),
 		finish: (i, table, { id, mapper, metadata }, keys) => {
-			const data = rowValues(mapper, items[i], i, keys, ['id']);
+			const data = rowValues(this, mapper, items[i], i, keys, ['id']);
 			return { tableId: table, payload: metadata ? { id, data, metadata } : { id, data } };
 		},
 	});
