@@ -1,13 +1,19 @@
 /**
  * `npm run demo`: the README's Quick start.
  *
- * Builds the package (npm does, before this script), loads the BUILT Extruct node and
- * credential from dist/ — so the demo proves what would be published —, starts the local
- * Extruct sandbox, seeds a company table with an AI agent column and a criterion grade
- * column, and runs examples/extruct-enrich-companies.json through n8n's own execution
- * engine (n8n-core's WorkflowExecute, manual mode, as "Execute workflow" in the editor):
- * Manual Trigger (5 pinned companies) → Extruct "Add Companies" → Extruct "Enrich".
- * Then it prints the enriched rows, the requests the sandbox received and the time taken.
+ * Builds the package (npm does, before this script), loads the BUILT nodes and credentials
+ * from dist/ — so the demo proves what would be published —, and runs two examples through
+ * n8n's own execution engine (n8n-core's WorkflowExecute, manual mode, as "Execute workflow"
+ * in the editor), each against its local sandbox:
+ * - Extruct: a company table with an AI agent column and a criterion grade column;
+ *   examples/extruct-enrich-companies.json: Manual Trigger (5 pinned companies) → Extruct
+ *   "Add Companies" → Extruct "Enrich".
+ * - Clay, the sandbox answering in the live API's shapes: a lead table with two enrichment
+ *   columns; examples/clay-webhook-enrich-lead.json, its webhook replaced by a Manual Trigger
+ *   with 3 pinned leads: Clay "Add Lead To Clay" (keyed by Email) → Clay "Enrich Lead" (every
+ *   enrichment column, waiting for the results). It runs twice: the second run finds each
+ *   lead's record and adds nothing.
+ * Each prints the enriched rows, the requests its sandbox received and the time taken.
  *
  * Exit code 0 on success; 1 with a message on stderr otherwise.
  */
@@ -16,30 +22,41 @@ import path from 'node:path';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
-import { EXAMPLE_COMPANY_COLUMNS } from '../sandbox/examples';
+import { startClaySandbox } from '../sandbox/clay';
+import { EXAMPLE_COMPANY_COLUMNS, EXAMPLE_LEAD_FIELDS, EXAMPLE_LEADS } from '../sandbox/examples';
 import { startExtructSandbox } from '../sandbox/extruct';
 import type { ExtructSandbox, ExtructTable } from '../sandbox/extruct';
+import { clayExampleByHand } from '../test/harness/examples';
 import { Harness } from '../test/harness/n8n';
 import type { WorkflowJson } from '../test/harness/n8n';
 
 const ROOT = path.resolve(__dirname, '..');
 const EXAMPLE = 'examples/extruct-enrich-companies.json';
 const NODE_TYPE = 'n8n-nodes-enrichment-tables.extruct';
+const CLAY_EXAMPLE = 'examples/clay-webhook-enrich-lead.json';
 
 class DemoError extends Error {}
 
-/** The Extruct node and credential as built into dist/ by `npm run build`. */
+/** The nodes and credentials as built into dist/ by `npm run build`. */
 function loadBuilt() {
-	const nodeFile = path.join(ROOT, 'dist/nodes/Extruct/Extruct.node.js');
-	const credentialFile = path.join(ROOT, 'dist/credentials/ExtructApi.credentials.js');
-	for (const file of [nodeFile, credentialFile]) {
+	const files = {
+		extruct: path.join(ROOT, 'dist/nodes/Extruct/Extruct.node.js'),
+		extructApi: path.join(ROOT, 'dist/credentials/ExtructApi.credentials.js'),
+		clay: path.join(ROOT, 'dist/nodes/Clay/Clay.node.js'),
+		clayApi: path.join(ROOT, 'dist/credentials/ClayApi.credentials.js'),
+	};
+	for (const file of Object.values(files)) {
 		if (!existsSync(file)) throw new DemoError(`${path.relative(ROOT, file)} is missing: run "npm run build" first ("npm run demo" does).`);
 	}
 	// Types from the sources, code from dist/.
-	const { Extruct } = require(nodeFile) as typeof import('../nodes/Extruct/Extruct.node');
-	const { ExtructApi } = require(credentialFile) as typeof import('../credentials/ExtructApi.credentials');
-	return { Extruct, ExtructApi, nodeFile, credentialFile };
+	const { Extruct } = require(files.extruct) as typeof import('../nodes/Extruct/Extruct.node');
+	const { ExtructApi } = require(files.extructApi) as typeof import('../credentials/ExtructApi.credentials');
+	const { Clay } = require(files.clay) as typeof import('../nodes/Clay/Clay.node');
+	const { ClayApi } = require(files.clayApi) as typeof import('../credentials/ClayApi.credentials');
+	return { Extruct, ExtructApi, Clay, ClayApi, files };
 }
+
+type Built = ReturnType<typeof loadBuilt>;
 
 /** The example workflow with both table locators pointing at `tableId` ("By ID"). */
 function loadWorkflow(tableId: string): WorkflowJson {
@@ -87,8 +104,7 @@ function printTable(headers: string[], rows: string[][]): void {
 	for (const row of rows) console.log(line(row));
 }
 
-async function main(): Promise<void> {
-	const built = loadBuilt();
+async function extructDemo(built: Built): Promise<void> {
 	const sandbox = await startExtructSandbox({ cellStartMs: 200, cellDurationMs: 400 });
 	try {
 		const table = seedTable(sandbox);
@@ -101,8 +117,8 @@ async function main(): Promise<void> {
 		});
 
 		console.log(`Extruct sandbox: ${sandbox.url} (a local stand-in for api.extruct.ai; its values are made up)`);
-		console.log(`Node:       ${path.relative(ROOT, built.nodeFile)}`);
-		console.log(`Credential: ${path.relative(ROOT, built.credentialFile)}`);
+		console.log(`Node:       ${path.relative(ROOT, built.files.extruct)}`);
+		console.log(`Credential: ${path.relative(ROOT, built.files.extructApi)}`);
 		console.log(`Workflow:   ${EXAMPLE} — "${workflow.name}", ${pinned.length} pinned companies → table "${table.name}"`);
 		console.log('');
 
@@ -130,18 +146,77 @@ async function main(): Promise<void> {
 		);
 		console.log('');
 
-		const byRoute = new Map<string, number>();
-		for (const request of sandbox.server.log) {
-			const route = request.route ?? `${request.method} ${request.path}`;
-			byRoute.set(route, (byRoute.get(route) ?? 0) + 1);
-		}
 		const cells = enriched.length * columns.filter((column) => column.kind !== 'input').length;
 		console.log(`${enriched.length} companies added and enriched (${cells} cells) in ${(elapsed / 1000).toFixed(1)} s.`);
-		console.log(`The Extruct sandbox received ${sandbox.server.log.length} requests:`);
-		for (const [route, count] of byRoute) console.log(`  ${String(count).padStart(3)} × ${route}`);
+		printRequests('Extruct', sandbox.server.log);
 	} finally {
 		await sandbox.close();
 	}
+}
+
+/** The requests a sandbox received, by route. */
+function printRequests(service: string, log: Array<{ method: string; path: string; route?: string }>): void {
+	const byRoute = new Map<string, number>();
+	for (const request of log) {
+		const route = request.route ?? `${request.method} ${request.path}`;
+		byRoute.set(route, (byRoute.get(route) ?? 0) + 1);
+	}
+	console.log(`The ${service} sandbox received ${log.length} requests:`);
+	for (const [route, count] of byRoute) console.log(`  ${String(count).padStart(3)} × ${route}`);
+}
+
+async function clayDemo(built: Built): Promise<void> {
+	const sandbox = await startClaySandbox({ shapes: 'live', runStartMs: 200, runDurationMs: 400 });
+	try {
+		const table = sandbox.seedTable({ name: 'Demo leads', fields: EXAMPLE_LEAD_FIELDS });
+		const workflow = clayExampleByHand(JSON.parse(readFileSync(path.join(ROOT, CLAY_EXAMPLE), 'utf8')) as WorkflowJson, table.id);
+		const harness = new Harness({
+			nodes: [new built.Clay()],
+			credentials: [new built.ClayApi()],
+			data: { clayApi: { sessionToken: sandbox.session, baseUrl: sandbox.url } },
+		});
+
+		console.log(`Clay sandbox: ${sandbox.url} (a local stand-in for api.clay.com answering in the live API's shapes; its values are made up)`);
+		console.log(`Node:       ${path.relative(ROOT, built.files.clay)}`);
+		console.log(`Credential: ${path.relative(ROOT, built.files.clayApi)}`);
+		console.log(`Workflow:   ${CLAY_EXAMPLE} — "${workflow.name}", its webhook replaced by ${EXAMPLE_LEADS.length} pinned leads → table "${table.name}"`);
+		console.log('');
+
+		const started = Date.now();
+		const result = await harness.executeWorkflow(workflow);
+		const elapsed = Date.now() - started;
+		if (result.error) {
+			const error = result.error as Error & { description?: string };
+			throw new DemoError(`the Clay workflow failed in node "${result.errorNode ?? '?'}": ${error.message}${error.description ? `\n  ${error.description}` : ''}`);
+		}
+		const enriched = result.outputs['Enrich Lead'] ?? [];
+		if (enriched.length !== EXAMPLE_LEADS.length) throw new DemoError(`"Enrich Lead" output ${enriched.length} items for ${EXAMPLE_LEADS.length} leads`);
+		const pending = enriched.filter((record) => record._status !== undefined);
+		if (pending.length) throw new DemoError(`${pending.length} record(s) were not fully enriched: ${JSON.stringify(pending[0]._status)}`);
+		const names = EXAMPLE_LEAD_FIELDS.map((field) => field.name);
+		printTable(names, enriched.map((record) => names.map((name) => display(record[name]))));
+		console.log('');
+		console.log(`${enriched.length} leads added to Clay and enriched (${enriched.length * 2} cells) in ${(elapsed / 1000).toFixed(1)} s.`);
+		printRequests('Clay', sandbox.server.log);
+
+		// the same leads again: Add finds each lead's record by its Email and creates nothing
+		const again = await harness.executeWorkflow(workflow);
+		if (again.error) throw new DemoError(`the second Clay run failed: ${(again.error as Error).message}`);
+		const existing = (again.outputs['Add Lead To Clay'] ?? []).filter((record) => record._existing === true).length;
+		if (table.records.size !== EXAMPLE_LEADS.length || existing !== EXAMPLE_LEADS.length) {
+			throw new DemoError(`the second run should find the ${EXAMPLE_LEADS.length} leads; the table holds ${table.records.size} records, ${existing} found`);
+		}
+		console.log(`Run again with the same leads: all ${existing} found by Email, none added (the table holds ${table.records.size} records).`);
+	} finally {
+		await sandbox.close();
+	}
+}
+
+async function main(): Promise<void> {
+	const built = loadBuilt();
+	await extructDemo(built);
+	console.log('');
+	await clayDemo(built);
 }
 
 main()

@@ -1,23 +1,32 @@
 /**
- * The README's Quick start workflow (examples/extruct-enrich-companies.json), run whole by
- * n8n-core's WorkflowExecute through the harness against the Extruct sandbox — with the
- * SOURCE node classes (`npm run demo` runs the same with the built ones from dist/).
+ * The README's Quick start workflows, run whole by n8n-core's WorkflowExecute through the
+ * harness with the SOURCE node classes (`npm run demo` runs the same with the built ones from
+ * dist/): examples/extruct-enrich-companies.json against the Extruct sandbox, and
+ * examples/clay-webhook-enrich-lead.json, started by hand, against the Clay sandbox in the live
+ * API's shapes.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
+import { ClayApi } from '../credentials/ClayApi.credentials';
 import { ExtructApi } from '../credentials/ExtructApi.credentials';
+import { Clay } from '../nodes/Clay/Clay.node';
 import { Extruct } from '../nodes/Extruct/Extruct.node';
-import { EXAMPLE_COMPANY_COLUMNS } from '../sandbox/examples';
+import { startClaySandbox } from '../sandbox/clay';
+import type { ClaySandbox } from '../sandbox/clay';
+import { EXAMPLE_COMPANY_COLUMNS, EXAMPLE_LEAD_FIELDS, EXAMPLE_LEADS } from '../sandbox/examples';
 import { startExtructSandbox } from '../sandbox/extruct';
 import type { ExtructSandbox } from '../sandbox/extruct';
+import { clayExampleByHand } from './harness/examples';
 import { Harness, MANUAL_TRIGGER } from './harness/n8n';
 import type { WorkflowJson } from './harness/n8n';
 
 const EXAMPLE = path.join(__dirname, '..', 'examples', 'extruct-enrich-companies.json');
 const NODE_TYPE = 'n8n-nodes-enrichment-tables.extruct';
+const CLAY_EXAMPLE = path.join(__dirname, '..', 'examples', 'clay-webhook-enrich-lead.json');
+const CLAY_TYPE = 'n8n-nodes-enrichment-tables.clay';
 
 let sandbox: ExtructSandbox;
 let harness: Harness;
@@ -146,5 +155,38 @@ describe('examples/extruct-enrich-companies.json', () => {
 		const none = await harness.executeWorkflow(exampleFor(table.id));
 		expect(none.errorNode).toBe('Add Companies');
 		expect(none.error?.message).toContain('No credentials of type extructApi');
+	});
+});
+
+describe('examples/clay-webhook-enrich-lead.json, started by hand as the demo does', () => {
+	let clay: ClaySandbox;
+	let clayHarness: Harness;
+	beforeAll(async () => {
+		clay = await startClaySandbox({ shapes: 'live', runStartMs: 20, runDurationMs: 100 });
+		clayHarness = new Harness({ nodes: [new Clay()], credentials: [new ClayApi()], data: { clayApi: { sessionToken: clay.session, baseUrl: clay.url } } });
+	});
+	afterAll(async () => await clay.close());
+
+	test('each lead is added once, keyed by Email, and comes out enriched; run again, none is added', async () => {
+		const table = clay.seedTable({ name: 'Demo leads', fields: EXAMPLE_LEAD_FIELDS });
+		const workflow = clayExampleByHand(JSON.parse(readFileSync(CLAY_EXAMPLE, 'utf8')) as WorkflowJson, table.id);
+		expect(workflow.nodes.map((node) => node.type)).toEqual([MANUAL_TRIGGER, CLAY_TYPE, CLAY_TYPE]);
+
+		const result = await clayHarness.executeWorkflow(workflow);
+		expect(result.error).toBeUndefined();
+		const enriched = result.outputs['Enrich Lead'];
+		expect(enriched.map((record) => [record.Name, record.Email])).toEqual(EXAMPLE_LEADS.map(({ body }) => [body.name, body.email]));
+		for (const record of enriched) {
+			expect(record._status).toBeUndefined();
+			expect(record['Company Domain']).toEqual(expect.objectContaining({ answer: expect.any(String) }));
+			expect(record.Headcount).toEqual(expect.objectContaining({ answer: expect.any(String) }));
+		}
+		expect(table.records.size).toBe(EXAMPLE_LEADS.length);
+		expect(clay.server.requests('PATCH', `/v3/tables/${table.id}/run`)).toHaveLength(1);
+
+		const again = await clayHarness.executeWorkflow(workflow);
+		expect(again.error).toBeUndefined();
+		expect(again.outputs['Add Lead To Clay'].map((record) => record._existing)).toEqual(EXAMPLE_LEADS.map(() => true));
+		expect(table.records.size).toBe(EXAMPLE_LEADS.length);
 	});
 });
