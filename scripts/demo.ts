@@ -122,16 +122,7 @@ async function extructDemo(built: Built): Promise<void> {
 		console.log(`Workflow:   ${EXAMPLE} — "${workflow.name}", ${pinned.length} pinned companies → table "${table.name}"`);
 		console.log('');
 
-		const started = Date.now();
-		const result = await harness.executeWorkflow(workflow);
-		const elapsed = Date.now() - started;
-
-		if (result.error) {
-			const error = result.error as Error & { description?: string };
-			throw new DemoError(
-				`the workflow failed in node "${result.errorNode ?? '?'}": ${error.message}${error.description ? `\n  ${error.description}` : ''}`,
-			);
-		}
+		const { result, elapsed } = await runExample(harness, workflow);
 		const enriched = result.outputs.Enrich ?? [];
 		if (enriched.length !== pinned.length) {
 			throw new DemoError(`"Enrich" output ${enriched.length} items for ${pinned.length} pinned companies`);
@@ -152,6 +143,18 @@ async function extructDemo(built: Built): Promise<void> {
 	} finally {
 		await sandbox.close();
 	}
+}
+
+/** Runs an example through n8n's execution engine; a failed run is the demo's error, naming the node. */
+async function runExample(harness: Harness, workflow: WorkflowJson): Promise<{ result: Awaited<ReturnType<Harness['executeWorkflow']>>; elapsed: number }> {
+	const started = Date.now();
+	const result = await harness.executeWorkflow(workflow);
+	const elapsed = Date.now() - started;
+	if (result.error) {
+		const error = result.error as Error & { description?: string };
+		throw new DemoError(`"${workflow.name}" failed in node "${result.errorNode ?? '?'}": ${error.message}${error.description ? `\n  ${error.description}` : ''}`);
+	}
+	return { result, elapsed };
 }
 
 /** The requests a sandbox received, by route. */
@@ -182,13 +185,7 @@ async function clayDemo(built: Built): Promise<void> {
 		console.log(`Workflow:   ${CLAY_EXAMPLE} — "${workflow.name}", its webhook replaced by ${EXAMPLE_LEADS.length} pinned leads → table "${table.name}"`);
 		console.log('');
 
-		const started = Date.now();
-		const result = await harness.executeWorkflow(workflow);
-		const elapsed = Date.now() - started;
-		if (result.error) {
-			const error = result.error as Error & { description?: string };
-			throw new DemoError(`the Clay workflow failed in node "${result.errorNode ?? '?'}": ${error.message}${error.description ? `\n  ${error.description}` : ''}`);
-		}
+		const { result, elapsed } = await runExample(harness, workflow);
 		const enriched = result.outputs['Enrich Lead'] ?? [];
 		if (enriched.length !== EXAMPLE_LEADS.length) throw new DemoError(`"Enrich Lead" output ${enriched.length} items for ${EXAMPLE_LEADS.length} leads`);
 		const pending = enriched.filter((record) => record._status !== undefined);
@@ -200,8 +197,7 @@ async function clayDemo(built: Built): Promise<void> {
 		printRequests('Clay', sandbox.server.log);
 
 		// the same leads again: Add finds each lead's record by its Email and creates nothing
-		const again = await harness.executeWorkflow(workflow);
-		if (again.error) throw new DemoError(`the second Clay run failed: ${(again.error as Error).message}`);
+		const { result: again } = await runExample(harness, workflow);
 		const existing = (again.outputs['Add Lead To Clay'] ?? []).filter((record) => record._existing === true).length;
 		if (table.records.size !== EXAMPLE_LEADS.length || existing !== EXAMPLE_LEADS.length) {
 			throw new DemoError(`the second run should find the ${EXAMPLE_LEADS.length} leads; the table holds ${table.records.size} records, ${existing} found`);

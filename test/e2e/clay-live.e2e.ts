@@ -13,51 +13,15 @@
  */
 import type { ClayIdBehaviour, ClaySandbox, ClayTable } from '../../sandbox/clay';
 import { startClaySandbox } from '../../sandbox/clay';
-import type { WorkflowJson } from '../harness/n8n';
 
-import { assertN8nInstalled, assertPackageLoaded, createUserFolder, errorsOf, executeWorkflow, importCredentials, importWorkflow, N8N_VERSION } from './n8n';
+import { assertN8nInstalled, clayChain, createUserFolder, executeOrThrow, importCredentials, importWorkflow, N8N_VERSION } from './n8n';
 import type { ExecuteResult, UserFolder } from './n8n';
 
 const BEHAVIOURS: ClayIdBehaviour[] = ['honour', 'assign', 'refuse'];
 const RECORDS = 1000;
 const ENRICHED = 20;
 const TIMEOUT_S = 300;
-const CLAY = 'n8n-nodes-enrichment-tables.clay';
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
-
-/** A workflow: Manual Trigger → a Code node emitting `items` → the Clay nodes given, in a row. */
-function workflow(id: string, credential: { id: string; name: string }, items: Array<Record<string, unknown>>, steps: Array<{ name: string; parameters: Record<string, unknown> }>): WorkflowJson & { id: string } {
-	const nodes: WorkflowJson['nodes'] = [
-		{ id: `${id}-trigger`, name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ id: `${id}-items`, name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` } },
-	];
-	steps.forEach((step, k) =>
-		nodes.push({
-			id: `${id}-clay-${k}`,
-			name: step.name,
-			type: CLAY,
-			typeVersion: 1,
-			position: [400 + 200 * k, 0],
-			parameters: { authentication: 'apiKey', ...step.parameters } as never,
-			credentials: { clayApiKeyApi: credential },
-		}),
-	);
-	const order = nodes.map((node) => node.name);
-	const connections: WorkflowJson['connections'] = {};
-	for (let k = 0; k + 1 < order.length; k++) connections[order[k]] = { main: [[{ node: order[k + 1], type: 'main' as never, index: 0 }]] };
-	return { id, name: id, nodes, connections, settings: { executionOrder: 'v1' } };
-}
-
-/** Runs a workflow with `n8n execute`; throws with n8n's own words unless it succeeded. */
-async function execute(folder: UserFolder, id: string): Promise<ExecuteResult> {
-	const result = await executeWorkflow(folder, id, { timeoutMs: 240_000 });
-	assertPackageLoaded(result.stdout);
-	if (result.code !== 0 || result.run?.status !== 'success') {
-		const error = result.run?.data.resultData.error;
-		throw new Error(`n8n execute ${id} failed (exit ${result.code}, status ${result.run?.status ?? 'none printed'})${error ? `: ${error.message}` : `:\n${errorsOf(result.stdout + result.stderr)}`}`);
-	}
-	return result;
-}
 
 /** n8n's own measure of a node's last run (its runData `executionTime`, ms). */
 function executionTime(result: ExecuteResult, node: string): number {
@@ -100,14 +64,14 @@ describe(`Clay node in n8n ${N8N_VERSION} against the live-shaped sandbox, with 
 			const id = `e2eClayKeyed${ids.slice(0, 4)}`;
 			await importWorkflow(
 				folder!,
-				workflow(id, credential, items, [
+				clayChain(id, { credential, typeVersion: 1, parameters: { authentication: 'apiKey' } }, items, [
 					{ name: 'Add Leads', parameters: { resource: 'record', operation: 'add', table: byId(table.id), cells: { mappingMode: 'autoMapInputData', value: null }, recordIdMode: 'key', keyField: 'Email', onExisting: 'skip', simplify: true, options: {} } },
 				]),
 			);
 			const emailField = sandbox().fieldId(table.id, 'Email');
 			const outputs: Array<Array<Record<string, unknown>>> = [];
 			for (let run = 0; run < 2; run++) {
-				const result = await execute(folder!, id);
+				const result = await executeOrThrow(folder!, id);
 				const added = result.outputs['Add Leads'] ?? [];
 				expect(added).toHaveLength(RECORDS);
 				expect(table.records.size).toBe(RECORDS);
@@ -121,8 +85,8 @@ describe(`Clay node in n8n ${N8N_VERSION} against the live-shaped sandbox, with 
 			expect(outputs[1].every((json) => json._existing === true)).toBe(true);
 
 			const countId = `e2eClayCount${ids.slice(0, 4)}`;
-			await importWorkflow(folder!, workflow(countId, credential, [{}], [{ name: 'Count', parameters: { resource: 'record', operation: 'count', table: byId(table.id) } }]));
-			const counted = await execute(folder!, countId);
+			await importWorkflow(folder!, clayChain(countId, { credential, typeVersion: 1, parameters: { authentication: 'apiKey' } }, [{}], [{ name: 'Count', parameters: { resource: 'record', operation: 'count', table: byId(table.id) } }]));
+			const counted = await executeOrThrow(folder!, countId);
 			expect(counted.outputs.Count).toEqual([{ tableId: table.id, count: RECORDS }]);
 		});
 
@@ -133,7 +97,7 @@ describe(`Clay node in n8n ${N8N_VERSION} against the live-shaped sandbox, with 
 			const id = `e2eClayEnrich${ids.slice(0, 3)}`;
 			await importWorkflow(
 				folder!,
-				workflow(id, credential, items, [
+				clayChain(id, { credential, typeVersion: 1, parameters: { authentication: 'apiKey' } }, items, [
 					{ name: 'Add', parameters: { resource: 'record', operation: 'add', table: byId(enrich.id), cells: { mappingMode: 'autoMapInputData', value: null }, recordIdMode: 'generate', simplify: true, options: {} } },
 					{
 						name: 'Enrich',
@@ -142,7 +106,7 @@ describe(`Clay node in n8n ${N8N_VERSION} against the live-shaped sandbox, with 
 				]),
 			);
 			sandbox().server.clearLog();
-			const result = await execute(folder!, id);
+			const result = await executeOrThrow(folder!, id);
 			const out = result.outputs.Enrich ?? [];
 			expect(out).toHaveLength(ENRICHED);
 			expect(out.map((json) => json.Name)).toEqual(items.map((item) => item.Name));

@@ -11,52 +11,17 @@
  * (d) the same records run again with "Run Cells That Already Have a Result" → the new results,
  *     never the previous run's, although the stand-in kept serving the old ones for a while.
  */
-import type { WorkflowJson } from '../harness/n8n';
 import { startClayStandin } from '../standins/clay';
 import type { ClayStandin, StandinTable } from '../standins/clay';
 
-import { assertN8nInstalled, assertPackageLoaded, createUserFolder, errorsOf, executeWorkflow, importCredentials, importWorkflow, N8N_VERSION } from './n8n';
-import type { ExecuteResult, UserFolder } from './n8n';
+import { assertN8nInstalled, clayChain, createUserFolder, executeOrThrow, importCredentials, importWorkflow, N8N_VERSION } from './n8n';
+import type { UserFolder } from './n8n';
 
-const CLAY = 'n8n-nodes-enrichment-tables.clay';
 const RECORDS = 200;
 const ENRICHED = 10;
 const TIMEOUT_S = 120;
 const CREDENTIAL = { id: '61', name: 'Clay key (stand-in)' };
 const byId = (value: string) => ({ __rl: true, mode: 'id', value });
-
-/** Manual Trigger → a Code node emitting `items` → the Clay nodes given (typeVersion 2, no Authentication parameter: its default). */
-function workflow(id: string, items: Array<Record<string, unknown>>, steps: Array<{ name: string; parameters: Record<string, unknown> }>): WorkflowJson & { id: string } {
-	const nodes: WorkflowJson['nodes'] = [
-		{ id: `${id}-trigger`, name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-		{ id: `${id}-items`, name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` } },
-	];
-	steps.forEach((step, k) =>
-		nodes.push({
-			id: `${id}-clay-${k}`,
-			name: step.name,
-			type: CLAY,
-			typeVersion: 2,
-			position: [400 + 200 * k, 0],
-			parameters: step.parameters as never,
-			credentials: { clayApiKeyApi: CREDENTIAL },
-		}),
-	);
-	const order = nodes.map((node) => node.name);
-	const connections: WorkflowJson['connections'] = {};
-	for (let k = 0; k + 1 < order.length; k++) connections[order[k]] = { main: [[{ node: order[k + 1], type: 'main' as never, index: 0 }]] };
-	return { id, name: id, nodes, connections, settings: { executionOrder: 'v1' } };
-}
-
-async function execute(folder: UserFolder, id: string): Promise<ExecuteResult> {
-	const result = await executeWorkflow(folder, id, { timeoutMs: 240_000 });
-	assertPackageLoaded(result.stdout);
-	if (result.code !== 0 || result.run?.status !== 'success') {
-		const error = result.run?.data.resultData.error;
-		throw new Error(`n8n execute ${id} failed (exit ${result.code}, status ${result.run?.status ?? 'none printed'})${error ? `: ${error.message}` : `:\n${errorsOf(result.stdout + result.stderr)}`}`);
-	}
-	return result;
-}
 
 const enrichParameters = (table: string, forceRun: boolean) => ({
 	resource: 'enrichment',
@@ -104,7 +69,7 @@ describe(`Clay node v2 in n8n ${N8N_VERSION} against an independent Clay stand-i
 		const id = 'standinKeyedAdd';
 		await importWorkflow(
 			folder!,
-			workflow(id, items, [
+			clayChain(id, { credential: CREDENTIAL, typeVersion: 2 }, items, [
 				{
 					name: 'Add Leads',
 					parameters: { resource: 'record', operation: 'add', table: byId(table.id), cells: { mappingMode: 'autoMapInputData', value: null }, recordIdMode: 'key', keyField: 'Email', onExisting: 'skip', simplify: true, options: {} },
@@ -115,7 +80,7 @@ describe(`Clay node v2 in n8n ${N8N_VERSION} against an independent Clay stand-i
 		const created: number[] = [];
 		for (let run = 0; run < 2; run++) {
 			const before = standin.log.length;
-			const result = await execute(folder!, id);
+			const result = await executeOrThrow(folder!, id);
 			const added = result.outputs['Add Leads'] ?? [];
 			const mine = standin.log.slice(before);
 			// the stand-in's own state: one record per key
@@ -135,8 +100,8 @@ describe(`Clay node v2 in n8n ${N8N_VERSION} against an independent Clay stand-i
 		expect(outputs[1].map((json) => json.id)).toEqual(outputs[0].map((json) => json.id));
 		expect(outputs[1].every((json) => json._existing === true)).toBe(true);
 
-		await importWorkflow(folder!, workflow('standinCount', [{}], [{ name: 'Count', parameters: { resource: 'record', operation: 'count', table: byId(table.id) } }]));
-		const counted = await execute(folder!, 'standinCount');
+		await importWorkflow(folder!, clayChain('standinCount', { credential: CREDENTIAL, typeVersion: 2 }, [{}], [{ name: 'Count', parameters: { resource: 'record', operation: 'count', table: byId(table.id) } }]));
+		const counted = await executeOrThrow(folder!, 'standinCount');
 		expect(counted.outputs.Count).toEqual([{ tableId: table.id, count: RECORDS }]);
 		expect(standin.requests('GET', `/v3/tables/${table.id}/count`).length).toBeGreaterThanOrEqual(1);
 		figures.push(`keyed add ${RECORDS} twice → ${table.records.size} records, ${RECORDS - new Set([...table.records.values()].map((r) => r.cells[email]?.value)).size} keys twice, records sent ${created.join(' then ')}; count → ${String(counted.outputs.Count?.[0]?.count)}`);
@@ -168,13 +133,13 @@ describe(`Clay node v2 in n8n ${N8N_VERSION} against an independent Clay stand-i
 			const items = Array.from({ length: ENRICHED }, (_, i) => ({ Company: `Company ${i}` }));
 			await importWorkflow(
 				folder!,
-				workflow('standinEnrich', items, [
+				clayChain('standinEnrich', { credential: CREDENTIAL, typeVersion: 2 }, items, [
 					{ name: 'Add', parameters: { resource: 'record', operation: 'add', table: byId(table.id), cells: { mappingMode: 'autoMapInputData', value: null }, recordIdMode: 'generate', simplify: true, options: {} } },
 					{ name: 'Enrich', parameters: enrichParameters(table.id, false) },
 				]),
 			);
 			const from = standin.log.length;
-			const result = await execute(folder!, 'standinEnrich');
+			const result = await executeOrThrow(folder!, 'standinEnrich');
 			ids = (result.outputs.Add ?? []).map((json) => String(json.id));
 			expect(ids).toHaveLength(ENRICHED);
 			expect(table.records.size).toBe(ENRICHED);
@@ -194,9 +159,9 @@ describe(`Clay node v2 in n8n ${N8N_VERSION} against an independent Clay stand-i
 
 		test(`(d) the same run again with "Run Cells That Already Have a Result": the new results, never the previous run's`, async () => {
 			expect(ids).toHaveLength(ENRICHED);
-			await importWorkflow(folder!, workflow('standinForce', ids.map((rid) => ({ id: rid })), [{ name: 'Enrich', parameters: enrichParameters(table.id, true) }]));
+			await importWorkflow(folder!, clayChain('standinForce', { credential: CREDENTIAL, typeVersion: 2 }, ids.map((rid) => ({ id: rid })), [{ name: 'Enrich', parameters: enrichParameters(table.id, true) }]));
 			const from = standin.log.length;
-			const result = await execute(folder!, 'standinForce');
+			const result = await executeOrThrow(folder!, 'standinForce');
 			expectResults(result.outputs.Enrich ?? [], 2);
 
 			const mine = standin.log.slice(from);

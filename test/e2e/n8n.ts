@@ -20,6 +20,8 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 
+import type { WorkflowJson } from '../harness/n8n';
+
 export const ROOT = path.resolve(__dirname, '../..');
 export const PACKAGE_NAME = 'n8n-nodes-enrichment-tables';
 export const N8N_VERSION = process.env.N8N_E2E_N8N_VERSION ?? '2.41.1';
@@ -515,4 +517,46 @@ export async function startN8n(folder: UserFolder, options: { env?: NodeJS.Proce
 		await server.stop();
 		throw error;
 	}
+}
+
+/**
+ * Manual Trigger → a Code node emitting `items` → the Clay nodes given, in a row, each of
+ * `typeVersion` with the API-key credential and `parameters` (plus the step's own).
+ */
+export function clayChain(
+	id: string,
+	clay: { credential: { id: string; name: string }; typeVersion: number; parameters?: Record<string, unknown> },
+	items: Array<Record<string, unknown>>,
+	steps: Array<{ name: string; parameters: Record<string, unknown> }>,
+): WorkflowJson & { id: string } {
+	const nodes: WorkflowJson['nodes'] = [
+		{ id: `${id}-trigger`, name: 'Manual Trigger', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{ id: `${id}-items`, name: 'Items', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { jsCode: `return ${JSON.stringify(items.map((json) => ({ json })))};` } },
+	];
+	steps.forEach((step, k) =>
+		nodes.push({
+			id: `${id}-clay-${k}`,
+			name: step.name,
+			type: `${PACKAGE_NAME}.clay`,
+			typeVersion: clay.typeVersion,
+			position: [400 + 200 * k, 0],
+			parameters: { ...clay.parameters, ...step.parameters } as never,
+			credentials: { clayApiKeyApi: clay.credential },
+		}),
+	);
+	const order = nodes.map((node) => node.name);
+	const connections: WorkflowJson['connections'] = {};
+	for (let k = 0; k + 1 < order.length; k++) connections[order[k]] = { main: [[{ node: order[k + 1], type: 'main' as never, index: 0 }]] };
+	return { id, name: id, nodes, connections, settings: { executionOrder: 'v1' } };
+}
+
+/** Runs a workflow with `n8n execute`; throws with n8n's own words unless it succeeded. */
+export async function executeOrThrow(folder: UserFolder, id: string): Promise<ExecuteResult> {
+	const result = await executeWorkflow(folder, id, { timeoutMs: 240_000 });
+	assertPackageLoaded(result.stdout);
+	if (result.code !== 0 || result.run?.status !== 'success') {
+		const error = result.run?.data.resultData.error;
+		throw new Error(`n8n execute ${id} failed (exit ${result.code}, status ${result.run?.status ?? 'none printed'})${error ? `: ${error.message}` : `:\n${errorsOf(result.stdout + result.stderr)}`}`);
+	}
+	return result;
 }
