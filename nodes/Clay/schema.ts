@@ -140,10 +140,10 @@ export class TableSchema {
 	}
 }
 
-/** Schemas read once per execution per table (a new instance per execution: no module state). */
 /** A view's record ids, and whether that is all of them (`api.viewRecordList`). */
 export type ViewList = Awaited<ReturnType<typeof api.viewRecordList>>;
 
+/** Schemas read once per execution per table (a new instance per execution: no module state). */
 export class Schemas {
 	private readonly cache = new Map<string, Promise<TableSchema>>();
 	private readonly read = new Map<string, TableSchema>();
