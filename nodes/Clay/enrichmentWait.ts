@@ -105,7 +105,7 @@ export async function waitForCells(
 				return open(record).every((fieldId) => cellStatus(record.cells?.[fieldId]) === undefined);
 			});
 			onlyStatuslessSince = allStatusless ? (onlyStatuslessSince ?? Date.now()) : undefined;
-			if (onlyStatuslessSince !== undefined && Date.now() - onlyStatuslessSince >= Math.min(NO_STATUS_GRACE_MS, timing.timeoutMs / 2)) {
+			if (onlyStatuslessSince !== undefined && Date.now() - onlyStatuslessSince >= grace) {
 				return { done: true, value: { records, notRun: new Map(pending.map((id) => [id, open(records.get(id)!)])) } };
 			}
 			return { done: false };

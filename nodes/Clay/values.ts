@@ -39,7 +39,7 @@ export function numberOf(value: unknown): number | undefined {
 
 /** A select field's options, wherever the schema keeps them; empty when it lists none (or it is no select field). */
 export function optionsOf(field: ClayField): SelectOption[] {
-	if (!SELECT_TYPES.has(String(field.type))) return [];
+	if (!isSelectField(field)) return [];
 	const settings = (field.typeSettings ?? {}) as IDataObject;
 	const candidates = [(settings.dataTypeSettings as IDataObject | undefined)?.options, settings.options, field.options];
 	const list = candidates.find(Array.isArray) as unknown[] | undefined;
@@ -63,7 +63,7 @@ function listOfValues(value: unknown): unknown[] {
  */
 export function cellForWrite(field: ClayField, value: unknown, itemIndex: number): unknown {
 	if (value === null || value === undefined || value === '') return value === undefined ? null : value;
-	if (SELECT_TYPES.has(String(field.type))) {
+	if (isSelectField(field)) {
 		const options = optionsOf(field);
 		if (!options.length) return value;
 		if (isObject(value) && Array.isArray(value.optionIds)) value = value.optionIds;
@@ -81,7 +81,7 @@ export function cellForWrite(field: ClayField, value: unknown, itemIndex: number
 		}
 		return { optionIds: ids };
 	}
-	if (USERS_TYPES.has(String(field.type))) {
+	if (isUsersField(field)) {
 		if (isObject(value) && Array.isArray(value.userIds)) return { userIds: value.userIds.map(String) };
 		return { userIds: listOfValues(value).map((id) => String(id).trim()).filter(Boolean) };
 	}
