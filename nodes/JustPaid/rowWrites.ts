@@ -11,7 +11,7 @@ import type { Outcome } from '../shared/batch';
 import { ServiceError, toNodeError } from '../shared/errors';
 import type { ItemResult } from '../shared/execute';
 import { Pacer } from '../shared/pace';
-import { withId } from '../shared/shape';
+import { bodyWithId } from '../shared/shape';
 import { api, tableFullAnswer } from './api';
 import type { Row, Table } from './api';
 import { dataKey, TableReadBack } from './readBack';
@@ -207,7 +207,7 @@ export class PacedRowWriter extends TableRows {
 				row = await pacer.run(
 					async () => {
 						sentAt = Date.now();
-						return withId<Row>('JustPaid', 'the new row', await api.createRow(this.ctx, tableId, data));
+						return bodyWithId<Row>('JustPaid', 'the new row', await api.createRow(this.ctx, tableId, data));
 					},
 					() => this.blocked(tableId),
 				);

@@ -26,8 +26,6 @@ export function operationEntry(module: Operation, name: string, action: string, 
 	return { ...module, name, action, summary };
 }
 
-/** The former name of `operationEntry`, until the services' catalogues use the new one. */
-export const op = operationEntry;
 
 export interface ResourceEntry {
 	name: string;

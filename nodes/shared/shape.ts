@@ -28,8 +28,6 @@ export function bodyWithId<T extends { id: string }>(service: string, what: stri
 	throw unexpectedAnswer(service, what, body);
 }
 
-/** The former name of `bodyWithId`, until the services' operations use the new one. */
-export const withId = bodyWithId;
 
 /** `list` when it has one entry per thing sent; else the error saying so. */
 export function oneEach<T>(service: string, what: string, list: T[], expected: number): T[] {

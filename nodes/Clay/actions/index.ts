@@ -1,7 +1,7 @@
 /** Every Clay operation, and the resource/operation selectors built from them. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { op, resourceProperties } from '../../shared/router';
+import { operationEntry, resourceProperties } from '../../shared/router';
 import type { Operations } from '../../shared/router';
 import * as enrichmentRun from './enrichment/run';
 import * as recordAdd from './record/add';
@@ -19,25 +19,25 @@ import * as tableGetMany from './table/getMany';
 
 export const operations: Operations = {
 	record: {
-		add: op(recordAdd, 'Add', 'Add records', 'Add one record per input item, in batches'),
-		update: op(recordUpdate, 'Update', 'Update records', 'Update records by ID, in batches'),
-		delete: op(recordDelete, 'Delete', 'Delete records', 'Delete records by ID, in batches'),
-		deleteAll: op(recordDeleteAll, 'Delete All', 'Delete all records', 'Delete every record of a table (asks for confirmation)'),
-		get: op(recordGet, 'Get', 'Get a record', 'Get a record by ID'),
-		getMany: op(recordGetMany, 'Get Many', 'Get many records', 'List the records of a view'),
-		count: op(recordCount, 'Count', 'Count records', 'Count the records of a table'),
+		add: operationEntry(recordAdd, 'Add', 'Add records', 'Add one record per input item, in batches'),
+		update: operationEntry(recordUpdate, 'Update', 'Update records', 'Update records by ID, in batches'),
+		delete: operationEntry(recordDelete, 'Delete', 'Delete records', 'Delete records by ID, in batches'),
+		deleteAll: operationEntry(recordDeleteAll, 'Delete All', 'Delete all records', 'Delete every record of a table (asks for confirmation)'),
+		get: operationEntry(recordGet, 'Get', 'Get a record', 'Get a record by ID'),
+		getMany: operationEntry(recordGetMany, 'Get Many', 'Get many records', 'List the records of a view'),
+		count: operationEntry(recordCount, 'Count', 'Count records', 'Count the records of a table'),
 	},
 	table: {
-		get: op(tableGet, 'Get', 'Get a table', 'Get a table with its columns and views'),
-		getMany: op(tableGetMany, 'Get Many', 'Get many tables', 'List the tables of a workspace'),
+		get: operationEntry(tableGet, 'Get', 'Get a table', 'Get a table with its columns and views'),
+		getMany: operationEntry(tableGetMany, 'Get Many', 'Get many tables', 'List the tables of a workspace'),
 	},
 	enrichment: {
-		run: op(enrichmentRun, 'Run', 'Run enrichment', 'Run enrichment columns and optionally wait for the results'),
+		run: operationEntry(enrichmentRun, 'Run', 'Run enrichment', 'Run enrichment columns and optionally wait for the results'),
 	},
 	source: {
-		getMany: op(sourceGetMany, 'Get Many', 'Get many sources', 'List the sources of a table, with webhook URLs'),
-		addWebhook: op(sourceAddWebhook, 'Add Webhook', 'Add a webhook source', 'Add a webhook source to a table and return its URL'),
-		delete: op(sourceDelete, 'Delete', 'Delete a source', 'Remove a source from a table'),
+		getMany: operationEntry(sourceGetMany, 'Get Many', 'Get many sources', 'List the sources of a table, with webhook URLs'),
+		addWebhook: operationEntry(sourceAddWebhook, 'Add Webhook', 'Add a webhook source', 'Add a webhook source to a table and return its URL'),
+		delete: operationEntry(sourceDelete, 'Delete', 'Delete a source', 'Remove a source from a table'),
 	},
 };
 

@@ -1,7 +1,7 @@
 /** Every Extruct operation, and the resource/operation selectors built from them. */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { op, resourceProperties } from '../../shared/router';
+import { operationEntry, resourceProperties } from '../../shared/router';
 import type { Operations } from '../../shared/router';
 import * as columnAdd from './column/add';
 import * as columnDelete from './column/delete';
@@ -21,27 +21,27 @@ import * as tableUpdate from './table/update';
 
 export const operations: Operations = {
 	row: {
-		add: op(rowAdd, 'Add', 'Add rows', 'Add one row per input item, in batches'),
-		update: op(rowUpdate, 'Update', 'Update rows', 'Update rows by ID, in batches'),
-		delete: op(rowDelete, 'Delete', 'Delete rows', 'Delete rows by ID, in batches'),
-		get: op(rowGet, 'Get', 'Get a row', 'Get a row by ID'),
-		getMany: op(rowGetMany, 'Get Many', 'Get many rows', 'List the rows of a table'),
+		add: operationEntry(rowAdd, 'Add', 'Add rows', 'Add one row per input item, in batches'),
+		update: operationEntry(rowUpdate, 'Update', 'Update rows', 'Update rows by ID, in batches'),
+		delete: operationEntry(rowDelete, 'Delete', 'Delete rows', 'Delete rows by ID, in batches'),
+		get: operationEntry(rowGet, 'Get', 'Get a row', 'Get a row by ID'),
+		getMany: operationEntry(rowGetMany, 'Get Many', 'Get many rows', 'List the rows of a table'),
 	},
 	enrichment: {
-		run: op(enrichmentRun, 'Run', 'Run enrichment', 'Run enrichment columns and optionally wait for the results'),
+		run: operationEntry(enrichmentRun, 'Run', 'Run enrichment', 'Run enrichment columns and optionally wait for the results'),
 	},
 	table: {
-		create: op(tableCreate, 'Create', 'Create a table', 'Create a table with its columns'),
-		get: op(tableGet, 'Get', 'Get a table', 'Get a table with its columns and run status'),
-		getMany: op(tableGetMany, 'Get Many', 'Get many tables', 'List tables'),
-		update: op(tableUpdate, 'Update', 'Update a table', 'Rename, describe, tag or reorder a table'),
-		delete: op(tableDelete, 'Delete', 'Delete a table', 'Delete a table and its rows'),
-		clone: op(tableClone, 'Clone', 'Clone a table', 'Copy a table, with or without its rows'),
+		create: operationEntry(tableCreate, 'Create', 'Create a table', 'Create a table with its columns'),
+		get: operationEntry(tableGet, 'Get', 'Get a table', 'Get a table with its columns and run status'),
+		getMany: operationEntry(tableGetMany, 'Get Many', 'Get many tables', 'List tables'),
+		update: operationEntry(tableUpdate, 'Update', 'Update a table', 'Rename, describe, tag or reorder a table'),
+		delete: operationEntry(tableDelete, 'Delete', 'Delete a table', 'Delete a table and its rows'),
+		clone: operationEntry(tableClone, 'Clone', 'Clone a table', 'Copy a table, with or without its rows'),
 	},
 	column: {
-		add: op(columnAdd, 'Add', 'Add columns', 'Add columns to a table'),
-		update: op(columnUpdate, 'Update', 'Update a column', "Replace a column's config"),
-		delete: op(columnDelete, 'Delete', 'Delete a column', 'Delete a column and its cells'),
+		add: operationEntry(columnAdd, 'Add', 'Add columns', 'Add columns to a table'),
+		update: operationEntry(columnUpdate, 'Update', 'Update a column', "Replace a column's config"),
+		delete: operationEntry(columnDelete, 'Delete', 'Delete a column', 'Delete a column and its cells'),
 	},
 };
 

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
-import { withId } from '../../../shared/shape';
+import { bodyWithId } from '../../../shared/shape';
 import { api } from '../../api';
 import type { ClayRecord } from '../../api';
 import { Schemas } from '../../schema';
@@ -28,7 +28,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const table = tableId(this, i);
 		const id = idParameter(this, i);
 		const simplify = this.getNodeParameter('simplify', i, true) as boolean;
-		const record = withId<ClayRecord>('Clay', 'the record', await api.getRecord(this, table, id));
+		const record = bodyWithId<ClayRecord>('Clay', 'the record', await api.getRecord(this, table, id));
 		return simplify ? (await schemas.get(table)).simplify(record) : (record as unknown as IDataObject);
 	});
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
-import { withId } from '../../../shared/shape';
+import { bodyWithId } from '../../../shared/shape';
 import { api } from '../../api';
 import { columnEditor, columnSelector, readColumnId, readColumns, tableId, tableLocator } from '../common';
 
@@ -24,6 +24,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const columnId = readColumnId(this, i);
 		const [config] = readColumns(this, i, false);
 		if (!config) throw new Error(`Item ${i}: set the column's new config`);
-		return withId<{ id: string }>('Extruct', 'the column', await api.updateColumn(this, table, columnId, config)) as unknown as IDataObject;
+		return bodyWithId<{ id: string }>('Extruct', 'the column', await api.updateColumn(this, table, columnId, config)) as unknown as IDataObject;
 	});
 }

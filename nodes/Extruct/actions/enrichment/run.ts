@@ -4,7 +4,7 @@ import { ServiceError, toNodeError } from '../../../shared/errors';
 import { prepareEach } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { toList } from '../../../shared/validate';
-import { withId } from '../../../shared/shape';
+import { bodyWithId } from '../../../shared/shape';
 import { api, fastApiIssues, rowOutput } from '../../api';
 import type { Run } from '../../api';
 import { readRowId, rowIdField, simplifyOption, tableId, tableLocator } from '../common';
@@ -123,7 +123,7 @@ async function runGroup(
 		if (byItems) body.rows = group.rowIds;
 		let failure: unknown;
 		try {
-			run = withId<Run>('Extruct', 'the run', await api.run(ctx, group.tableId, body));
+			run = bodyWithId<Run>('Extruct', 'the run', await api.run(ctx, group.tableId, body));
 		} catch (error) {
 			failure = error;
 		}

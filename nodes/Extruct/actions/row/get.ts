@@ -2,7 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
-import { withId } from '../../../shared/shape';
+import { bodyWithId } from '../../../shared/shape';
 import { api, rowOutput } from '../../api';
 import type { Row } from '../../api';
 import { readRowId, simplifyOption, tableId, tableLocator } from '../common';
@@ -24,7 +24,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	return await perItem(this, items, async (i) => {
 		const table = tableId(this, i);
-		const row = withId<Row>('Extruct', 'the row', await api.getRow(this, table, readRowId(this, i)));
+		const row = bodyWithId<Row>('Extruct', 'the row', await api.getRow(this, table, readRowId(this, i)));
 		return rowOutput(row, this.getNodeParameter('simplify', i, true) as boolean);
 	});
 }

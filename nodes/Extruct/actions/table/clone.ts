@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
-import { withId } from '../../../shared/shape';
+import { bodyWithId } from '../../../shared/shape';
 import { api } from '../../api';
 import { tableId, tableLocator } from '../common';
 
@@ -20,6 +20,6 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
 	return await perItem(this, items, async (i) => {
 		const copyRows = this.getNodeParameter('copyRows', i, false) as boolean;
-		return withId<{ id: string }>('Extruct', 'the copy', await api.cloneTable(this, tableId(this, i), !copyRows)) as IDataObject;
+		return bodyWithId<{ id: string }>('Extruct', 'the copy', await api.cloneTable(this, tableId(this, i), !copyRows)) as IDataObject;
 	});
 }

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { toList } from '../../../shared/validate';
-import { withId } from '../../../shared/shape';
+import { bodyWithId } from '../../../shared/shape';
 import { api } from '../../api';
 import { columnEditor, readColumns } from '../common';
 
@@ -45,6 +45,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (columns.length) body.column_configs = columns;
 		if (additional.description) body.description = additional.description;
 		if (additional.tags) body.tags = toList(additional.tags);
-		return withId<{ id: string }>('Extruct', 'the new table', await api.createTable(this, body)) as IDataObject;
+		return bodyWithId<{ id: string }>('Extruct', 'the new table', await api.createTable(this, body)) as IDataObject;
 	});
 }

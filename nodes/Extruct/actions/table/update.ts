@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
 import { toList } from '../../../shared/validate';
-import { withId } from '../../../shared/shape';
+import { bodyWithId } from '../../../shared/shape';
 import { api } from '../../api';
 import { tableId, tableLocator } from '../common';
 
@@ -42,6 +42,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (fields.tags !== undefined) body.tags = toList(fields.tags);
 		if (fields.columnsOrder !== undefined && toList(fields.columnsOrder).length) body.columns_order = toList(fields.columnsOrder);
 		if (!Object.keys(body).length) throw new Error(`Item ${i}: choose at least one field under "Update Fields"`);
-		return withId<{ id: string }>('Extruct', 'the table', await api.updateTable(this, table, body)) as IDataObject;
+		return bodyWithId<{ id: string }>('Extruct', 'the table', await api.updateTable(this, table, body)) as IDataObject;
 	});
 }

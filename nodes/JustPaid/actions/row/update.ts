@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { ServiceError } from '../../../shared/errors';
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
-import { withId } from '../../../shared/shape';
+import { bodyWithId } from '../../../shared/shape';
 import { api, rowOutput } from '../../api';
 import type { Column, Row } from '../../api';
 import { readWriteOptions, rowIdProperty, simplifyOption, tableId, tableLocator, writeOptions } from '../common';
@@ -78,7 +78,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		prepared,
 		async (i, { tableId: table, rowId, data, columns, index }) => {
 			if (!index) {
-				return rowOutput(await writer.write(async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, data))), simplify);
+				return rowOutput(await writer.write(async () => bodyWithId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, data))), simplify);
 			}
 			const current = index.get(rowId);
 			if (!current) {
@@ -89,7 +89,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const merged = { ...(current.data ?? {}), ...data };
 			checkRequired(this, columns, merged, i);
 			if (skipUnchanged && sameJson(merged, current.data ?? {})) return rowOutput(current, simplify);
-			const row = await writer.write(async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, merged)));
+			const row = await writer.write(async () => bodyWithId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, rowId, merged)));
 			index.put(row);
 			return rowOutput(row, simplify);
 		},

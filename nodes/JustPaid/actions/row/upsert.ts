@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { prepareEachAsync } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
-import { withId } from '../../../shared/shape';
+import { bodyWithId } from '../../../shared/shape';
 import { writeIds } from '../../../shared/writeIds';
 import { api, rowOutput } from '../../api';
 import type { Column, Row } from '../../api';
@@ -83,7 +83,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 				const merged = { ...(current.data ?? {}), ...data };
 				checkRequired(this, columns, merged, i);
 				if (skipUnchanged && sameJson(merged, current.data ?? {})) return output(current, 'unchanged');
-				const row = await writer.write(async () => withId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, current.id, merged)));
+				const row = await writer.write(async () => bodyWithId<Row>('JustPaid', 'the row', await api.replaceRow(this, table, current.id, merged)));
 				index.put(row);
 				return output(row, 'updated');
 			}

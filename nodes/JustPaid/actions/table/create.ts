@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { perItem, prepareEach } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
-import { withId } from '../../../shared/shape';
+import { bodyWithId } from '../../../shared/shape';
 import { api } from '../../api';
 import { columnEditor, maxRowsProperty, readColumns, readMaxRows } from '../common';
 
@@ -47,6 +47,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	return await perItem(this, items, async (i) => {
 		const body = bodies[i];
 		if (body instanceof Error) throw body;
-		return withId<{ id: string }>('JustPaid', 'the new table', await api.createTable(this, body)) as IDataObject;
+		return bodyWithId<{ id: string }>('JustPaid', 'the new table', await api.createTable(this, body)) as IDataObject;
 	});
 }

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 
 import { perItem } from '../../../shared/execute';
 import type { ItemResult } from '../../../shared/execute';
-import { withId } from '../../../shared/shape';
+import { bodyWithId } from '../../../shared/shape';
 import { api } from '../../api';
 import { tableId, tableLocator } from '../common';
 
@@ -10,5 +10,5 @@ export const description: INodeProperties[] = [tableLocator];
 
 /** The table with its columns, maxRows and current rowCount. */
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<ItemResult[]> {
-	return await perItem(this, items, async (i) => withId<{ id: string }>('JustPaid', 'the table', await api.getTable(this, tableId(this, i))) as IDataObject);
+	return await perItem(this, items, async (i) => bodyWithId<{ id: string }>('JustPaid', 'the table', await api.getTable(this, tableId(this, i))) as IDataObject);
 }

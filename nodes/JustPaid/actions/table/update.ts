@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { perItem, prepareEach } from '../../../shared/execute';
 import { toList } from '../../../shared/validate';
 import type { ItemResult } from '../../../shared/execute';
-import { withId } from '../../../shared/shape';
+import { bodyWithId } from '../../../shared/shape';
 import { api, columnsOf } from '../../api';
 import type { Column } from '../../api';
 import { columnEditor, maxRowsProperty, readColumns, readMaxRows, tableId, tableLocator } from '../common';
@@ -112,6 +112,6 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			}
 			body.columns = current as unknown as IDataObject[];
 		}
-		return withId<{ id: string }>('JustPaid', 'the table', await api.updateTable(this, change.tableId, body)) as IDataObject;
+		return bodyWithId<{ id: string }>('JustPaid', 'the table', await api.updateTable(this, change.tableId, body)) as IDataObject;
 	});
 }
