@@ -1,6 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { editorMethods } from '../shared/editor';
 import { route } from '../shared/router';
 import { toolProperties } from '../shared/tool';
 import { operations, properties } from './actions';
@@ -27,7 +28,7 @@ export class Clay implements INodeType {
 		properties: toolProperties([...authenticationProperties, ...properties], 'Clay', toolDescriptions),
 	};
 
-	methods = { listSearch, loadOptions, resourceMapping };
+	methods = editorMethods(clayService, { listSearch, loadOptions, resourceMapping });
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this, clayService(this), operations, tableDirectory);

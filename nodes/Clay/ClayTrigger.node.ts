@@ -1,7 +1,9 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
+import { editorMethods } from '../shared/editor';
 import { locatorValue, triggerOptions, triggerOptionsProperty } from '../shared/trigger';
+import { clayService } from './api';
 import { tableLocator, viewLocator } from './actions/common';
 import { authenticationProperties, clayCredentials } from './auth';
 import { listSearch, loadOptions } from './methods';
@@ -62,7 +64,7 @@ export class ClayTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch, loadOptions };
+	methods = editorMethods(clayService, { listSearch, loadOptions });
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const rawTable = locatorValue(this, 'table');

@@ -9,7 +9,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { toNodeError } from '../shared/errors';
 import { api } from './api';
 import type { ClayField } from './api';
 import { COMPUTED_TYPES, ENRICHMENT_TYPES, TableSchema } from './schema';
@@ -26,11 +25,7 @@ async function currentSchema(ctx: ILoadOptionsFunctions): Promise<TableSchema> {
 	const raw = locatorValue(ctx, 'table');
 	const id = /\/tables\/(t_[A-Za-z0-9_-]+)/.exec(raw)?.[1] ?? raw;
 	if (!id) throw new NodeOperationError(ctx.getNode(), 'Choose a table first');
-	try {
-		return new TableSchema(await api.getTable(ctx, id));
-	} catch (error) {
-		throw toNodeError(ctx.getNode(), error);
-	}
+	return new TableSchema(await api.getTable(ctx, id));
 }
 
 const matches = (filter: string | undefined, ...texts: unknown[]) =>
@@ -39,23 +34,19 @@ const matches = (filter: string | undefined, ...texts: unknown[]) =>
 export const listSearch = {
 	/** Tables of every workspace of the session (Clay's lists have no paging). */
 	async searchTables(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-		try {
-			const results: INodeListSearchResult['results'] = [];
-			for (const workspace of await api.listWorkspaces(this)) {
-				for (const table of await api.listTables(this, String(workspace.id))) {
-					if (!matches(filter, table.name, table.id)) continue;
-					const wb = table.workbookId ? `/workbooks/${table.workbookId}` : '';
-					results.push({
-						name: workspace.name ? `${table.name || table.id} (${workspace.name})` : table.name || table.id,
-						value: table.id,
-						url: `${APP}/workspaces/${workspace.id}${wb}/tables/${table.id}`,
-					});
-				}
+		const results: INodeListSearchResult['results'] = [];
+		for (const workspace of await api.listWorkspaces(this)) {
+			for (const table of await api.listTables(this, String(workspace.id))) {
+				if (!matches(filter, table.name, table.id)) continue;
+				const wb = table.workbookId ? `/workbooks/${table.workbookId}` : '';
+				results.push({
+					name: workspace.name ? `${table.name || table.id} (${workspace.name})` : table.name || table.id,
+					value: table.id,
+					url: `${APP}/workspaces/${workspace.id}${wb}/tables/${table.id}`,
+				});
 			}
-			return { results };
-		} catch (error) {
-			throw toNodeError(this.getNode(), error);
 		}
+		return { results };
 	},
 
 	async searchViews(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
@@ -76,14 +67,10 @@ function fieldOption(field: ClayField): INodePropertyOptions {
 
 export const loadOptions = {
 	async getWorkspaces(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
-		try {
-			return (await api.listWorkspaces(this)).map((workspace) => ({
-				name: workspace.name ? `${workspace.name} (${workspace.id})` : String(workspace.id),
-				value: String(workspace.id),
-			}));
-		} catch (error) {
-			throw toNodeError(this.getNode(), error);
-		}
+		return (await api.listWorkspaces(this)).map((workspace) => ({
+			name: workspace.name ? `${workspace.name} (${workspace.id})` : String(workspace.id),
+			value: String(workspace.id),
+		}));
 	},
 	async getFields(this: ILoadOptionsFunctions): Promise<INodePropertyOptions[]> {
 		return (await currentSchema(this)).table.fields.map(fieldOption);

@@ -1,7 +1,9 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
+import { editorMethods } from '../shared/editor';
 import { locatorValue, triggerOptions, triggerOptionsProperty } from '../shared/trigger';
+import { extruct } from './api';
 import { tableLocator } from './actions/common';
 import { listSearch, loadOptions } from './methods';
 import { pollExtruct } from './trigger';
@@ -62,7 +64,7 @@ export class ExtructTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch, loadOptions };
+	methods = editorMethods(extruct, { listSearch, loadOptions });
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const tableId = locatorValue(this, 'table');

@@ -6,42 +6,31 @@ import type {
 	ResourceMapperField,
 	ResourceMapperFields,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { toNodeError } from '../shared/errors';
+import { chosenTableId } from '../shared/editor';
 import { api, INPUT_KINDS } from './api';
 import type { Table } from './api';
 
 const PAGE = 100;
 
 async function currentTable(ctx: ILoadOptionsFunctions): Promise<Table> {
-	const id = String(ctx.getNodeParameter('table', undefined, { extractValue: true }) ?? '').trim();
-	if (!id) throw new NodeOperationError(ctx.getNode(), 'Choose a table first');
-	try {
-		return await api.getTable(ctx, id);
-	} catch (error) {
-		throw toNodeError(ctx.getNode(), error);
-	}
+	return await api.getTable(ctx, chosenTableId(ctx));
 }
 
 export const listSearch = {
 	async searchTables(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 		const offset = Number(paginationToken ?? 0) || 0;
-		try {
-			const page = await api.listTables(this, { offset, limit: PAGE, sort: '-created_at', ...(filter ? { search: filter } : {}) });
-			const next = offset + page.items.length;
-			const more = page.total !== undefined ? next < page.total : page.items.length === PAGE;
-			return {
-				results: page.items.map((table) => ({
-					name: table.name || table.id,
-					value: table.id,
-					url: `https://app.extruct.ai/tables/${table.id}`,
-				})),
-				paginationToken: more ? String(next) : undefined,
-			};
-		} catch (error) {
-			throw toNodeError(this.getNode(), error);
-		}
+		const page = await api.listTables(this, { offset, limit: PAGE, sort: '-created_at', ...(filter ? { search: filter } : {}) });
+		const next = offset + page.items.length;
+		const more = page.total !== undefined ? next < page.total : page.items.length === PAGE;
+		return {
+			results: page.items.map((table) => ({
+				name: table.name || table.id,
+				value: table.id,
+				url: `https://app.extruct.ai/tables/${table.id}`,
+			})),
+			paginationToken: more ? String(next) : undefined,
+		};
 	},
 };
 

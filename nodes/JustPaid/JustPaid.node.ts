@@ -1,6 +1,7 @@
 import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { editorMethods } from '../shared/editor';
 import { route } from '../shared/router';
 import { toolProperties } from '../shared/tool';
 import { operations, properties } from './actions';
@@ -25,7 +26,7 @@ export class JustPaid implements INodeType {
 		properties: toolProperties(properties, 'JustPaid', toolDescriptions),
 	};
 
-	methods = { listSearch, loadOptions, resourceMapping };
+	methods = editorMethods(justPaid, { listSearch, loadOptions, resourceMapping });
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await route.call(this, justPaid, operations, tableDirectory);

@@ -1,7 +1,9 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { INodeExecutionData, INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
+import { editorMethods } from '../shared/editor';
 import { locatorValue, triggerOptions, triggerOptionsProperty } from '../shared/trigger';
+import { justPaid } from './api';
 import { tableLocator } from './actions/common';
 import { listSearch } from './methods';
 import { pollJustPaid } from './trigger';
@@ -42,7 +44,7 @@ export class JustPaidTrigger implements INodeType {
 		],
 	};
 
-	methods = { listSearch };
+	methods = editorMethods(justPaid, { listSearch });
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 		const tableId = locatorValue(this, 'table');

@@ -7,36 +7,25 @@ import type {
 	ResourceMapperField,
 	ResourceMapperFields,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
-import { toNodeError } from '../shared/errors';
+import { chosenTableId } from '../shared/editor';
 import { api, columnsOf } from './api';
 import type { Column, Table } from './api';
 
 async function currentTable(ctx: ILoadOptionsFunctions): Promise<Table> {
-	const id = String(ctx.getNodeParameter('table', undefined, { extractValue: true }) ?? '').trim();
-	if (!id) throw new NodeOperationError(ctx.getNode(), 'Choose a table first');
-	try {
-		return await api.getTable(ctx, id);
-	} catch (error) {
-		throw toNodeError(ctx.getNode(), error);
-	}
+	return await api.getTable(ctx, chosenTableId(ctx));
 }
 
 export const listSearch = {
 	/** JustPaid lists every table at once (newest first); the search is on the name, here. */
 	async searchTables(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-		try {
-			const wanted = (filter ?? '').trim().toLowerCase();
-			const tables = await api.listTables(this);
-			return {
-				results: tables
-					.filter((table) => !wanted || String(table.name ?? '').toLowerCase().includes(wanted) || table.id === filter?.trim())
-					.map((table) => ({ name: table.name || table.id, value: table.id })),
-			};
-		} catch (error) {
-			throw toNodeError(this.getNode(), error);
-		}
+		const wanted = (filter ?? '').trim().toLowerCase();
+		const tables = await api.listTables(this);
+		return {
+			results: tables
+				.filter((table) => !wanted || String(table.name ?? '').toLowerCase().includes(wanted) || table.id === filter?.trim())
+				.map((table) => ({ name: table.name || table.id, value: table.id })),
+		};
 	},
 };
 

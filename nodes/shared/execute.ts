@@ -2,15 +2,15 @@
  * The shape every action runs in: an operation turns all input items into one result
  * per item (its output rows, or an Error), and `runOperation` turns those into n8n
  * output — paired to their items, error items under "Continue On Fail", or the first
- * error (naming its item) otherwise. Every error leaves through `errorLeavingNode`, without
- * the credential's secrets.
+ * error (naming its item) otherwise. The node's `route` runs it inside `leavingNode`, which
+ * removes the credential's secrets from all of it.
  */
 import { sleep } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { toNodeError } from './errors';
 import type { ServiceDefinition } from './request';
-import { credentialOf, errorLeavingNode } from './secrets';
+import { credentialOf } from './secrets';
 
 /** One item's result: its output row(s), or the error it ended with. */
 export type ItemResult = IDataObject | IDataObject[] | Error;
@@ -166,19 +166,21 @@ export async function runOperation(
 	const items = this.getInputData();
 	// a credential that cannot be read fails here, before any item
 	await credentialOf(this, service);
-	let results: ItemResult[];
+	let results: ItemResult[] = [];
+	let failure: unknown;
 	try {
 		results = await operation.execute.call(this, items);
 	} catch (error) {
 		// Operations stop at a failed item (when "Continue On Fail" is off) by throwing an n8n
-		// error that already names the item; here it only loses any secret.
-		throw await errorLeavingNode(this, service, error);
+		// error that already names the item; anything else becomes one here.
+		failure = error;
 	}
+	if (failure !== undefined) throw toNodeError(this.getNode(), failure);
 	const output: INodeExecutionData[] = [];
 	for (let i = 0; i < items.length; i++) {
 		const result = results[i];
 		if (result instanceof Error) {
-			const error = await errorLeavingNode(this, service, result, i);
+			const error = toNodeError(this.getNode(), result, i);
 			if (!this.continueOnFail()) throw error;
 			const json: IDataObject = { error: error.message };
 			if (error.description) json.description = error.description;

@@ -26,7 +26,7 @@ import type {
 import { failureOf, ServiceError, withRetryAfter } from './errors';
 import type { ErrorDescription } from './errors';
 import { holdWrites, RETRY_JITTER_MS } from './pace';
-import { credentialOf, withoutSecrets } from './secrets';
+import { credentialOf } from './secrets';
 import type { SecretFields } from './secrets';
 
 export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions | IHookFunctions;
@@ -193,23 +193,16 @@ function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false 
 
 /**
  * Sends one request, retrying as the policy allows; throws `ServiceError` on failure. The
- * error holds no secret of the credential, even when the service's answer repeats one: the
- * editor's methods (list search, load options) pass it on as it is, without the way out of
- * an operation or a trigger (`errorLeavingNode`).
+ * error keeps the service's answer as it came; the secrets leave it on the way out of the
+ * package (`leavingNode`).
  */
 export async function apiRequest<T = unknown>(
 	ctx: RequestContext,
 	service: ServiceDefinition,
 	request: ApiRequest,
 ): Promise<ApiResponse<T>> {
-	const { baseUrl, secrets } = await credentialOf(ctx, service);
-	let failure: unknown;
-	try {
-		return await send<T>(ctx, service, request, baseUrl);
-	} catch (error) {
-		failure = error;
-	}
-	throw withoutSecrets(failure, secrets);
+	const { baseUrl } = await credentialOf(ctx, service);
+	return await send<T>(ctx, service, request, baseUrl);
 }
 
 async function send<T>(ctx: RequestContext, service: ServiceDefinition, request: ApiRequest, baseUrl: string): Promise<ApiResponse<T>> {

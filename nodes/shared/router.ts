@@ -8,6 +8,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { runOperation } from './execute';
 import type { Operation } from './execute';
 import type { ServiceDefinition } from './request';
+import { leavingNode } from './secrets';
 import { boundedToolAnswer, lookUpTableNames, runsAsTool, toolError, toolErrorItems } from './tool';
 import type { TableDirectory } from './tool';
 
@@ -72,6 +73,7 @@ export function resourceProperties(resources: ResourceEntry[], operations: Opera
  * Runs the operation chosen in the node's Resource and Operation parameters. With `tables`, a
  * table parameter holding a table's name is looked up first. As an AI agent's tool the answer
  * is bounded and an error carries its description in its message (the agent passes on only that).
+ * Everything it outputs or throws leaves through `leavingNode`, without the credential's secrets.
  */
 export async function route(
 	this: IExecuteFunctions,
@@ -79,23 +81,25 @@ export async function route(
 	operations: Operations,
 	tables?: TableDirectory,
 ): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const entry = operations[resource]?.[operation];
-	if (!entry) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	}
-	if (tables && entry.description.some((property) => property.name === 'table')) {
-		await lookUpTableNames(this, this.getInputData(), tables);
-	}
-	if (!runsAsTool(this)) return await runOperation.call(this, service, entry);
-	try {
-		const [output] = await runOperation.call(this, service, entry);
-		return [boundedToolAnswer(toolErrorItems(output), entry.description.some((property) => property.name === 'limit'))];
-	} catch (error) {
-		// The model gets the error as the tool's answer, so that it can correct itself: n8n 2.x's
-		// agent turns a thrown error into such an answer, but 1.x's AI Agent 3 fails the whole run.
-		const { message } = toolError(error as Error);
-		return [this.getInputData().map((_item, i) => ({ json: { error: message }, pairedItem: { item: i } }))];
-	}
+	return await leavingNode(this, service, async () => {
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const entry = operations[resource]?.[operation];
+		if (!entry) {
+			throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		}
+		if (tables && entry.description.some((property) => property.name === 'table')) {
+			await lookUpTableNames(this, this.getInputData(), tables);
+		}
+		if (!runsAsTool(this)) return await runOperation.call(this, service, entry);
+		try {
+			const [output] = await runOperation.call(this, service, entry);
+			return [boundedToolAnswer(toolErrorItems(output), entry.description.some((property) => property.name === 'limit'))];
+		} catch (error) {
+			// The model gets the error as the tool's answer, so that it can correct itself: n8n 2.x's
+			// agent turns a thrown error into such an answer, but 1.x's AI Agent 3 fails the whole run.
+			const { message } = toolError(error as Error);
+			return [this.getInputData().map((_item, i) => ({ json: { error: message }, pairedItem: { item: i } }))];
+		}
+	});
 }

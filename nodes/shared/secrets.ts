@@ -5,7 +5,7 @@
  * with the execution), and a service's answer kept in an error may repeat a secret: all of it
  * is cleaned, down to nested values.
  */
-import type { ICredentialDataDecryptedObject, INode, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
 import { ServiceError, toNodeError } from './errors';
 
@@ -78,8 +78,8 @@ function decodeSafe(text: string): string {
 /** Fields of an error that n8n shows or saves, beside its message. */
 const ERROR_TEXTS = ['message', 'description', 'stack'];
 const ERROR_VALUES = ['messages', 'errorResponse', 'cause'];
-/** Nested values deeper than this are left as they are (an answer is never this deep). */
-const MAX_DEPTH = 6;
+/** Nested values deeper than this are left as they are (no answer or output is this deep). */
+const MAX_DEPTH = 32;
 
 /**
  * `value` without any secret: a string cleaned, an object or array copied clean (six levels
@@ -107,7 +107,7 @@ function clean(value: unknown, secrets: readonly string[], depth: number): unkno
 		for (const key of ERROR_TEXTS) if (typeof target[key] === 'string') target[key] = removeSecrets(target[key] as string, secrets);
 		for (const key of ERROR_VALUES) {
 			const entry = target[key];
-			if (entry !== null && typeof entry === 'object' && !(entry instanceof Error)) target[key] = clean(entry, secrets, depth + 1);
+			if (entry !== null && typeof entry === 'object' && depth < MAX_DEPTH) target[key] = clean(entry, secrets, depth + 1);
 		}
 		return value;
 	}
@@ -119,15 +119,26 @@ function clean(value: unknown, secrets: readonly string[], depth: number): unkno
 }
 
 /**
- * The error as it leaves the node (from an operation or a trigger): an n8n error naming its item,
- * without any secret of the credential. Every error an execution or a poll ends with passes here.
+ * The one way out of the package: `work` (an execution, a trigger's poll, an editor look-up)
+ * runs, and what it returns or throws leaves without any secret of the credential. Its answer
+ * is copied clean; what it throws becomes an n8n error (see `toNodeError`), cleaned in place.
+ * Errors inside `work` keep the service's words as they are, secrets and all, until here.
  */
-export async function errorLeavingNode(
+export async function leavingNode<T>(
 	ctx: CredentialContext & { getNode(): INode },
 	service: SecretFields & { credentialType: string },
-	error: unknown,
-	itemIndex?: number,
-): Promise<NodeApiError | NodeOperationError> {
+	work: () => Promise<T>,
+): Promise<T> {
+	let answer: T;
+	let failure: unknown;
+	let failed = false;
+	try {
+		answer = await work();
+	} catch (error) {
+		failure = error;
+		failed = true;
+	}
 	const { secrets } = await credentialOf(ctx, service).catch(() => ({ secrets: [] as string[] }));
-	return withoutSecrets(toNodeError(ctx.getNode(), error, itemIndex), secrets);
+	if (failed) throw withoutSecrets(toNodeError(ctx.getNode(), failure), secrets);
+	return withoutSecrets(answer!, secrets);
 }

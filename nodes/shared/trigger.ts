@@ -16,7 +16,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeExecutionData, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 import type { ServiceDefinition } from './request';
-import { errorLeavingNode } from './secrets';
+import { leavingNode } from './secrets';
 
 /** Layout version of the saved state; a state of another version starts over from now. */
 const STATE_VERSION = 1;
@@ -69,10 +69,13 @@ export interface TriggerSpec<S> {
 /** What a trigger is, beside how it reads its service. */
 export type TriggerBase = Pick<TriggerSpec<unknown>, 'service' | 'key' | 'event' | 'noSample' | 'includeExisting'>;
 
-/** Runs one poll of a trigger: manual sample, first activation, or an incremental poll. */
+/**
+ * Runs one poll of a trigger: manual sample, first activation, or an incremental poll. What it
+ * emits or throws leaves through `leavingNode`, without the credential's secrets.
+ */
 export async function runTrigger<S>(ctx: IPollFunctions, spec: TriggerSpec<S>): Promise<INodeExecutionData[][] | null> {
 	const output = (rows: IDataObject[]) => [ctx.helpers.returnJsonArray(rows.map((row) => ({ ...row, _event: spec.event })))];
-	try {
+	return await leavingNode(ctx, spec.service, async () => {
 		if (ctx.getMode() === 'manual') {
 			const rows = await spec.sample();
 			if (!rows.length) throw new NodeOperationError(ctx.getNode(), spec.noSample);
@@ -86,9 +89,7 @@ export async function runTrigger<S>(ctx: IPollFunctions, spec: TriggerSpec<S>): 
 		const result = await spec.poll(state);
 		saveState(ctx, spec.key, result.state);
 		return result.rows.length ? output(result.rows) : null;
-	} catch (error) {
-		throw await errorLeavingNode(ctx, spec.service, error);
-	}
+	});
 }
 
 /** A trigger parameter naming a resource locator's value (`table`, `view`), trimmed. */

@@ -6,13 +6,19 @@
  * - `html`: a 500 HTML page that contains the secret (its start is quoted in the description);
  * - `drop`: every connection is dropped (the HTTP client's error carries the request, headers included).
  * The marker — bare, URL-encoded or as the whole auth header — must appear in no output item,
- * no error message or description, nothing of the run data, and no n8n log line.
+ * no error message or description, nothing of the run data, and no n8n log line. The other ways
+ * out are run the same way: the node as an AI agent's tool (`runAsTool`), the trigger's polls
+ * (`pollShown`), the editor's look-ups (`expectMethodsClean`), and a successful answer that holds
+ * the secret as data.
  */
-import type { INodeType } from 'n8n-workflow';
+import type { INodeParameters, INodeType } from 'n8n-workflow';
 
 import type { RetryPolicy, ServiceDefinition } from '../../nodes/shared/request';
 import type { SandboxServer } from '../../sandbox/framework';
+import { PACKAGE } from '../harness/n8n';
 import type { ExecuteResult, Harness } from '../harness/n8n';
+import { PollRunner } from '../harness/poll';
+import { withToolVariants } from '../harness/tools';
 
 export type Mode = 'success' | 'echo' | 'echo-strict' | 'html' | 'drop';
 export const MODES: Mode[] = ['success', 'echo', 'echo-strict', 'html', 'drop'];
@@ -134,4 +140,37 @@ export async function runMode(ctx: SuiteContext, run: OperationRun, mode: Mode):
 /** Whether the run failed somewhere (an execution error or an error item). */
 export function failed(result: ExecuteResult): boolean {
 	return result.error !== undefined || result.json.some((json) => json.error !== undefined);
+}
+
+/** Runs one operation in one mode with the node as an AI agent's tool (`<node>Tool`): what the model is answered. */
+export async function runAsTool(ctx: SuiteContext, run: OperationRun, mode: Mode): Promise<ExecuteResult> {
+	withToolVariants(ctx.harness);
+	return await runMode({ ...ctx, node: `${ctx.node}Tool` }, run, mode);
+}
+
+/**
+ * One poll of `trigger` (as the scheduler runs it, or "Fetch Test Event") in one mode; returns
+ * everything it shows: the emitted items and the error. `failed` tells whether it failed.
+ */
+export async function pollShown(
+	ctx: SuiteContext,
+	trigger: INodeType,
+	parameters: INodeParameters,
+	mode: Mode,
+	pollMode: 'trigger' | 'manual',
+): Promise<{ text: string; failed: boolean; emitted: number }> {
+	ctx.harness.nodeTypes.set(`${PACKAGE}.${trigger.description.name}`, trigger);
+	const runner = new PollRunner(ctx.harness, trigger.description.name, parameters);
+	installFault(ctx.server, mode, ctx.echoBody, ctx.secret);
+	try {
+		const outcome = await runner.poll(pollMode);
+		const error = outcome.error;
+		const text = JSON.stringify({
+			json: outcome.json,
+			error: error ? { message: error.message, description: error.description, context: error.context, stack: error.stack } : undefined,
+		});
+		return { text, failed: error !== undefined, emitted: outcome.json.length };
+	} finally {
+		clearFaults(ctx.server);
+	}
 }

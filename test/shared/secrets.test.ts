@@ -2,8 +2,8 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
-import { ServiceError } from '../../nodes/shared/errors';
-import { credentialOf, credentialSecrets, errorLeavingNode, removeSecrets, withoutSecrets } from '../../nodes/shared/secrets';
+import { ServiceError, toNodeError } from '../../nodes/shared/errors';
+import { credentialOf, credentialSecrets, leavingNode, removeSecrets, withoutSecrets } from '../../nodes/shared/secrets';
 
 const SECRET = 'sk-live/abc+123';
 const node = { id: '1', name: 'Node', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
@@ -48,19 +48,31 @@ describe('removing them', () => {
 	it('leaves the node as an n8n error naming its item, with no secret anywhere in it', async () => {
 		const ctx = { getCredentials: async () => ({ apiKey: SECRET }), getNode: () => node };
 		const service = { credentialType: 'exampleApi', secretFields: ['apiKey'] };
-		const error = await errorLeavingNode(ctx, service, new ServiceError(`token ${SECRET} expired`, { status: 401, body: { token: SECRET } }), 3);
+		const thrown = (work: () => Promise<unknown>) => leavingNode(ctx, service, work).then(() => undefined, (error: unknown) => error as NodeApiError);
+		const inner = new ServiceError(`token ${SECRET} expired`, { status: 401, body: { token: SECRET } });
+		const error = (await thrown(async () => Promise.reject(toNodeError(node, inner, 3))))!;
 		expect(error).toBeInstanceOf(NodeApiError);
 		expect(error.message).toBe('Item 3: token *** expired');
-		const shown = JSON.stringify({ error, message: error.message, description: error.description, stack: error.stack, messages: (error as NodeApiError).messages });
+		const shown = JSON.stringify({ error, message: error.message, description: error.description, stack: error.stack, messages: error.messages });
 		expect(shown).not.toContain(SECRET);
-		const plain = await errorLeavingNode(ctx, service, new Error(`bad ${SECRET}`));
+		const plain = (await thrown(async () => Promise.reject(new Error(`bad ${SECRET}`, { cause: new Error(`deeper ${SECRET}`) }))))!;
 		expect(plain).toBeInstanceOf(NodeOperationError);
 		expect(plain.stack).not.toContain(SECRET);
 	});
 
+	it('copies what it answers clean, down to nested values', async () => {
+		const ctx = { getCredentials: async () => ({ apiKey: SECRET }), getNode: () => node };
+		const answer = [[{ json: { webhook: `https://hooks.example/${encodeURIComponent(SECRET)}`, nested: { list: [`x ${SECRET}`] }, count: 2 } }]];
+		const out = await leavingNode(ctx, { credentialType: 'exampleApi', secretFields: ['apiKey'] }, async () => answer);
+		expect(out).toEqual([[{ json: { webhook: 'https://hooks.example/***', nested: { list: ['x ***'] }, count: 2 } }]]);
+		expect(answer[0][0].json.nested.list[0]).toContain(SECRET);
+		expect(await leavingNode(ctx, { credentialType: 'exampleApi', secretFields: ['apiKey'] }, async () => null)).toBeNull();
+	});
+
 	it('still leaves with an error when the credential cannot be read', async () => {
 		const ctx = { getCredentials: async () => Promise.reject(new Error('no credential')), getNode: () => node };
-		const error = await errorLeavingNode(ctx, { credentialType: 'x', secretFields: [] }, new Error('failed'));
-		expect(error.message).toBe('failed');
+		const error = await leavingNode(ctx, { credentialType: 'x', secretFields: [] }, async () => Promise.reject(new Error('failed'))).catch((thrown: Error) => thrown);
+		expect(error).toBeInstanceOf(NodeOperationError);
+		expect((error as Error).message).toBe('failed');
 	});
 });
