@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: the README's Quick start.
+ * `npm run demo`: the Quick start of docs/development.md.
  *
  * Builds the package (npm does, before this script), loads the BUILT nodes and credentials
  * from dist/ — so the demo proves what would be published —, and runs two examples through

@@ -11,7 +11,7 @@
  *
  * Exits 1 when either leg reports a violation or fails to run, and also on a warning of the
  * scan's rules (the published scan lets warnings pass; this package keeps none); prints each
- * leg's file count and time. The scan's provenance check needs a published release (README: Publishing).
+ * leg's file count and time. The scan's provenance check needs a published release (docs/development.md: Publishing).
  *
  * Usage: node scripts/scan-package.mjs   (after `npm run build`; `npm run scan` builds first)
  */

@@ -1,5 +1,5 @@
 /**
- * The README's Quick start workflows, run whole by n8n-core's WorkflowExecute through the
+ * The Quick start workflows (docs/development.md), run whole by n8n-core's WorkflowExecute through the
  * harness with the SOURCE node classes (`npm run demo` runs the same with the built ones from
  * dist/): examples/extruct-enrich-companies.json against the Extruct sandbox, and
  * examples/clay-webhook-enrich-lead.json, started by hand, against the Clay sandbox in the live

@@ -35,10 +35,10 @@ describe('.github/workflows/ci.yml', () => {
 		expect(ci.on).toHaveProperty('pull_request');
 	});
 
-	it('runs .ci/run, the command the README names as what CI runs, after checking out', () => {
+	it('runs .ci/run, the command docs/development.md names as what CI runs, after checking out', () => {
 		expect(runs(ci)).toContain('bash .ci/run');
 		expect(steps(ci)[0].uses).toMatch(/^actions\/checkout@v\d+$/);
-		expect(read('README.md')).toMatch(/`bash \.ci\/run` \| what CI runs on a clean checkout/);
+		expect(read('docs/development.md')).toMatch(/`bash \.ci\/run` \| what CI runs on a clean checkout/);
 	});
 
 	it('runs in Debian as root, where the scripts install Chromium, PostgreSQL and Redis with apt-get', () => {

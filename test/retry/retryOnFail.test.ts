@@ -1,6 +1,6 @@
 /**
  * n8n's own node setting "Retry On Fail": when a node fails, n8n's WorkflowExecute runs the whole
- * node again, with every input item (2–5 tries). The README says which write operations repeat
+ * node again, with every input item (2–5 tries). docs/behaviour.md says which write operations repeat
  * safely that way and which could double rows; these tests run each case through WorkflowExecute
  * with the setting on, the first try failing mid-way on an error the node does not retry itself
  * (a 500), and check what the service holds afterwards.
