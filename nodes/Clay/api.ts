@@ -122,8 +122,8 @@ function definition(authentication: ClayAuthentication): ServiceDefinition {
 		// a pasted `claysession=…` (or a whole Cookie header) hides the bare value the credential sends; a key may be pasted with "Bearer"
 		secretsOf: (credentials) => (key ? [apiKeyValue(credentials.apiKey)] : [sessionValue(credentials.sessionToken)]),
 		retry: RETRY,
-		describeError(status, body) {
-			const said = clayMessage(body);
+		messageOf: clayMessage,
+		describeError(status, said, body) {
 			const code = clayCode(body);
 			switch (status) {
 				case 401:
@@ -158,13 +158,7 @@ function definition(authentication: ClayAuthentication): ServiceDefinition {
 						description: 'The request was retried after the pause Clay asked for and still refused. Lower "Parallel Requests" or try again later.',
 					};
 				default:
-					if (status >= 500) {
-						return {
-							message: `Clay had a server error (${status}${said ? `: ${said}` : ''})`,
-							description: 'The request was retried with back-off and still failed. Try again later.',
-						};
-					}
-					return { message: `Clay answered ${status}${said ? `: ${said}` : ''}` };
+					return undefined;
 			}
 		},
 	};

@@ -129,8 +129,8 @@ export const extruct: ServiceDefinition = {
 	secretFields: ['apiToken'],
 	// Extruct: a 429 is a quota or billing refusal, so it is not hammered; a 5xx may be retried after a pause.
 	retry: { rateLimitRetries: 2, serverErrorRetries: 4, baseDelayMs: 1000 },
-	describeError(status, body) {
-		const said = fastApiMessage(body);
+	messageOf: fastApiMessage,
+	describeError(status, said, body) {
 		switch (status) {
 			case 401:
 				return {
@@ -166,13 +166,7 @@ export const extruct: ServiceDefinition = {
 					failure: { cause: 'quota-exhausted' },
 				};
 			default:
-				if (status >= 500) {
-					return {
-						message: `Extruct had a server error (${status}${said ? `: ${said}` : ''})`,
-						description: 'The request was retried with back-off and still failed. Try again later.',
-					};
-				}
-				return { message: `Extruct answered ${status}${said ? `: ${said}` : ''}` };
+				return undefined;
 		}
 	},
 };

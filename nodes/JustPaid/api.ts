@@ -82,9 +82,11 @@ export const justPaid: ServiceDefinition = {
 	secretFields: ['apiKey'],
 	// A 429 carries Retry-After and the node must wait rather than fail, so rate-limit retries are generous.
 	retry: { rateLimitRetries: 10, serverErrorRetries: 4, baseDelayMs: 500 },
-	describeError(status, body, request) {
+	messageOf(body) {
 		const { code, message } = envelopeError(body);
-		const said = message ?? code;
+		return message ?? code;
+	},
+	describeError(status, said, _body, request) {
 		switch (status) {
 			case 400:
 				return {
@@ -115,13 +117,7 @@ export const justPaid: ServiceDefinition = {
 						'The node waited for Retry-After and retried several times, but the bucket stayed empty: other workflows probably use the same API key. Lower "Writes per Minute" or run fewer executions at once (limits: 1,000 reads and 100 writes per minute per key).',
 				};
 			default:
-				if (status >= 500) {
-					return {
-						message: `JustPaid had a server error (${status}${said ? `: ${said}` : ''})`,
-						description: 'Reads and idempotent writes were retried with back-off and still failed. Try again later.',
-					};
-				}
-				return { message: `JustPaid answered ${status}${said ? `: ${said}` : ''}` };
+				return undefined;
 		}
 	},
 	/** `{success: true, data}` -> data; `{success: false, error}` fails. The docs show the envelope everywhere; a bare body is taken as the data. */

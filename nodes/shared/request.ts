@@ -52,8 +52,13 @@ export interface ServiceDefinition extends SecretFields {
 	displayName: string;
 	/** Path prefix appended to the credential's base URL, e.g. `/v1`. */
 	pathPrefix: string;
-	/** The service's own message for a failed response to `request`, plus what to do about it. */
-	describeError(status: number, body: unknown, request: ApiRequest): ErrorDescription;
+	/**
+	 * The service's own message for a failed response to `request` (`said`: its words, from
+	 * `messageOf`), plus what to do about it; nothing for a status it has no more to say about.
+	 */
+	describeError(status: number, said: string | undefined, body: unknown, request: ApiRequest): ErrorDescription | undefined;
+	/** The service's own words in an answer that failed, if it has any. */
+	messageOf(body: unknown): string | undefined;
 	/**
 	 * The data of a successful (2xx) answer, for a service that wraps it in an envelope; throws a
 	 * `ServiceError` when the envelope says the call failed. Without it, the body is the data.
@@ -183,6 +188,16 @@ function parseBody(raw: unknown, status: number, service: ServiceDefinition): un
 	});
 }
 
+/** A failed answer the service has no more to say about: its words and the status. */
+function describeStatus(service: string, status: number, said: string | undefined, retried: boolean): ErrorDescription {
+	const answer = `${status}${said ? `: ${said}` : ''}`;
+	if (status < 500) return { message: `${service} answered ${answer}` };
+	return {
+		message: `${service} had a server error (${answer})`,
+		description: retried ? 'The request was retried with back-off and still failed. Try again later.' : 'Try again later.',
+	};
+}
+
 function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 	try {
 		return { ok: true, value: JSON.parse(text) };
@@ -303,7 +318,8 @@ async function send<T>(ctx: RequestContext, service: ServiceDefinition, request:
 			continue;
 		}
 
-		const described = service.describeError(status, body, request);
+		const said = service.messageOf(body);
+		const described = service.describeError(status, said, body, request) ?? describeStatus(service.displayName, status, said, serverRetries > 0);
 		const ambiguous = transient && !idempotent;
 		throw new ServiceError(described.message, {
 			status,
