@@ -1,11 +1,5 @@
 /** listSearch / loadOptions / resourceMapping for the Extruct node. */
-import type {
-	ILoadOptionsFunctions,
-	INodeListSearchResult,
-	INodePropertyOptions,
-	ResourceMapperField,
-	ResourceMapperFields,
-} from 'n8n-workflow';
+import type { ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
 import { chosenTableId } from '../shared/editor';
 import { api, INPUT_KINDS } from './api';

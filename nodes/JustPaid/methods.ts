@@ -1,12 +1,5 @@
 /** listSearch / loadOptions / resourceMapping for the JustPaid node. */
-import type {
-	FieldType,
-	ILoadOptionsFunctions,
-	INodeListSearchResult,
-	INodePropertyOptions,
-	ResourceMapperField,
-	ResourceMapperFields,
-} from 'n8n-workflow';
+import type { FieldType, ILoadOptionsFunctions, INodeListSearchResult, INodePropertyOptions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
 import { chosenTableId } from '../shared/editor';
 import { api, columnsOf } from './api';
