@@ -41,7 +41,7 @@ export class ClayApi implements ICredentialType {
 		},
 	];
 
-	/** A function, not a `generic` block, whose expression n8n would evaluate again for every request (README: Benchmark). */
+	/** A function, not a `generic` block, whose expression n8n would evaluate again for every request (docs/benchmark.md). */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		return { ...requestOptions, headers: { ...requestOptions.headers, Cookie: `claysession=${sessionValue(credentials.sessionToken)}` } };
 	}

@@ -40,7 +40,7 @@ export class ClayApiKeyApi implements ICredentialType {
 		},
 	];
 
-	/** A function, not a `generic` block, whose expression n8n would evaluate again for every request (README: Benchmark). */
+	/** A function, not a `generic` block, whose expression n8n would evaluate again for every request (docs/benchmark.md). */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		return { ...requestOptions, headers: { ...requestOptions.headers, authorization: apiKeyValue(credentials.apiKey) } };
 	}

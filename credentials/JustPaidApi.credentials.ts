@@ -39,7 +39,7 @@ export class JustPaidApi implements ICredentialType {
 		},
 	];
 
-	/** A function, not a `generic` block, whose expression n8n would evaluate again for every request (README: Benchmark). */
+	/** A function, not a `generic` block, whose expression n8n would evaluate again for every request (docs/benchmark.md). */
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		return { ...requestOptions, headers: { ...requestOptions.headers, 'x-api-key': String(credentials.apiKey ?? '') } };
 	}

@@ -22,11 +22,19 @@ describe.each([
 		});
 		// the one batch of two rows
 		expect(fx.sandbox.server.log.filter((request) => request.method === method)).toHaveLength(1);
-		const { frames, files, line } = batchedWrite(stacks, `nodes/Extruct/actions/row/${operation}.ts`);
+		const { frames, files, line, above } = batchedWrite(stacks, `nodes/Extruct/actions/row/${operation}.ts`);
 		expect(frames[0]).toMatch(/\.execute$/);
 		expect(frames.length).toBeLessThanOrEqual(8);
 		expect(files).toBeLessThanOrEqual(4);
-		// the figure for the record, as `npx jest test/extruct/depth` prints it
+		// above the operation: the node routes to it, inside the one way out of the package
+		expect(above).toEqual([
+			'nodes/Extruct/Extruct.node.ts ExecuteContext.execute',
+			'nodes/shared/router.ts ExecuteContext.route',
+			'nodes/shared/secrets.ts leavingNode',
+			'nodes/shared/execute.ts ExecuteContext.runOperation',
+		]);
+		// the figures for the record, as `npx jest test/extruct/depth` prints them
 		process.stdout.write(`Extruct Row → ${operation}: ${line}\n`);
+		process.stdout.write(`Extruct Row → ${operation}, from the node's execute: ${[...above, ...frames].join(' → ')}\n`);
 	});
 });

@@ -37,12 +37,14 @@ export async function packageFrames(harness: Harness, run: () => Promise<unknown
  * its class, e.g. the batched writer `writeByTable`), from the operation's `execute` on (n8n calls the node's `execute`,
  * which routes to it), and its figures for the record.
  */
-export function writeThrough(stacks: string[][], operationFile: string, marker: string): { frames: string[]; files: number; line: string } {
+export function writeThrough(stacks: string[][], operationFile: string, marker: string): { frames: string[]; files: number; line: string; above: string[] } {
 	const writes = stacks.filter((frames) => frames.some((frame) => frame.split(' ')[1].split('.').pop() === marker));
 	if (writes.length !== 1) throw new Error(`expected one request through ${marker}, saw ${writes.length}`);
-	const frames = writes[0].slice(writes[0].findIndex((frame) => frame.startsWith(`${operationFile} `)));
+	const start = writes[0].findIndex((frame) => frame.startsWith(`${operationFile} `));
+	const frames = writes[0].slice(start);
 	const files = new Set(frames.map((frame) => frame.split(' ')[0])).size;
-	return { frames, files, line: `${frames.length} calls through ${files} files: ${frames.join(' → ')}` };
+	// `above`: the node's `execute` down to the operation's (the router and the way out of the package)
+	return { frames, files, line: `${frames.length} calls through ${files} files: ${frames.join(' → ')}`, above: writes[0].slice(0, start) };
 }
 
 /** The one stack that passed through the batched writer (`writeByTable`). */
