@@ -57,13 +57,22 @@ const MIN_SECRET_LENGTH = 4;
 
 /** Replaces every occurrence of every secret (and its URL-encoded and decoded forms) with `***`. */
 export function removeSecrets(text: string, secrets: readonly string[]): string {
-	let out = text;
+	return strip(text, formsOf(secrets));
+}
+
+/** The forms the secrets take in text (as they are, URL-encoded, decoded), the longest first. */
+function formsOf(secrets: readonly string[]): string[] {
+	const forms = new Set<string>();
 	for (const secret of secrets) {
 		if (!secret || secret.length < MIN_SECRET_LENGTH) continue;
-		for (const form of new Set([secret, encodeURIComponent(secret), decodeSafe(secret)])) {
-			if (form.length >= MIN_SECRET_LENGTH) out = out.split(form).join('***');
-		}
+		for (const form of [secret, encodeURIComponent(secret), decodeSafe(secret)]) if (form.length >= MIN_SECRET_LENGTH) forms.add(form);
 	}
+	return [...forms].sort((a, b) => b.length - a.length);
+}
+
+function strip(text: string, forms: readonly string[]): string {
+	let out = text;
+	for (const form of forms) if (out.includes(form)) out = out.split(form).join('***');
 	return out;
 }
 
@@ -82,40 +91,67 @@ const ERROR_VALUES = ['messages', 'errorResponse', 'cause'];
 const MAX_DEPTH = 32;
 
 /**
- * `value` without any secret: a string cleaned, an object or array copied clean (six levels
- * deep), a ServiceError copied clean (message, description, the answer's body), any other
- * error cleaned in place (so that it keeps its class, context and item).
+ * `value` without any secret: a string cleaned; a plain object or array that holds one copied
+ * clean, keys and values (one that holds none is returned as it is); a ServiceError copied clean
+ * (message, description, the answer's body); any other error cleaned in place (so that it keeps
+ * its class, context and item). The original is never changed, but for such an error.
  */
 export function withoutSecrets<T>(value: T, secrets: readonly string[]): T {
-	if (!secrets.length) return value;
-	return clean(value, secrets, 0) as T;
+	const forms = formsOf(secrets);
+	if (!forms.length) return value;
+	return clean(value, forms, 0) as T;
 }
 
-function clean(value: unknown, secrets: readonly string[], depth: number): unknown {
-	if (typeof value === 'string') return removeSecrets(value, secrets);
+function clean(value: unknown, forms: readonly string[], depth: number): unknown {
+	if (typeof value === 'string') return strip(value, forms);
 	if (value === null || typeof value !== 'object') return value;
 	if (value instanceof ServiceError) {
 		const { description, body } = value.details;
-		return new ServiceError(removeSecrets(value.message, secrets), {
+		return new ServiceError(strip(value.message, forms), {
 			...value.details,
-			description: description === undefined ? undefined : removeSecrets(description, secrets),
-			body: clean(body, secrets, 0),
+			description: description === undefined ? undefined : strip(description, forms),
+			body: clean(body, forms, 0),
 		});
 	}
 	if (value instanceof Error) {
 		const target = value as unknown as Record<string, unknown>;
-		for (const key of ERROR_TEXTS) if (typeof target[key] === 'string') target[key] = removeSecrets(target[key] as string, secrets);
+		for (const key of ERROR_TEXTS) if (typeof target[key] === 'string') target[key] = strip(target[key] as string, forms);
 		for (const key of ERROR_VALUES) {
 			const entry = target[key];
-			if (entry !== null && typeof entry === 'object' && depth < MAX_DEPTH) target[key] = clean(entry, secrets, depth + 1);
+			if (entry !== null && typeof entry === 'object' && depth < MAX_DEPTH) target[key] = clean(entry, forms, depth + 1);
 		}
 		return value;
 	}
 	if (depth > MAX_DEPTH) return value;
-	if (Array.isArray(value)) return value.map((entry) => clean(entry, secrets, depth + 1));
-	const out: Record<string, unknown> = {};
-	for (const [key, entry] of Object.entries(value)) out[key] = clean(entry, secrets, depth + 1);
-	return out;
+	if (Array.isArray(value)) {
+		let copy: unknown[] | undefined;
+		for (let i = 0; i < value.length; i++) {
+			const entry: unknown = value[i];
+			const cleaned = clean(entry, forms, depth + 1);
+			if (cleaned === entry) continue;
+			copy ??= value.slice();
+			copy[i] = cleaned;
+		}
+		return copy ?? value;
+	}
+	const prototype = Object.getPrototypeOf(value) as unknown;
+	if (prototype !== Object.prototype && prototype !== null) return value;
+	const record = value as Record<string, unknown>;
+	const keys = Object.keys(record);
+	let copy: Record<string, unknown> | undefined;
+	for (let k = 0; k < keys.length; k++) {
+		const key = keys[k];
+		const entry = record[key];
+		const cleanKey = strip(key, forms);
+		const cleaned = clean(entry, forms, depth + 1);
+		if (!copy && cleanKey === key && cleaned === entry) continue;
+		if (!copy) {
+			copy = {};
+			for (let earlier = 0; earlier < k; earlier++) copy[keys[earlier]] = record[keys[earlier]];
+		}
+		copy[cleanKey] = cleaned;
+	}
+	return copy ?? value;
 }
 
 /**
