@@ -5,7 +5,7 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, ResourceMapperValue } from 'n8n-workflow';
 
-import { itemParameter } from '../shared/parameters';
+import { itemParameter, nodeVersion } from '../shared/parameters';
 import { noColumnFieldsError, notColumnsError, otherFieldsOf, otherFieldsOption as sharedOtherFieldsOption } from '../shared/properties';
 import type { OtherFields } from '../shared/properties';
 import { withJsonValues } from '../shared/tool';
@@ -40,7 +40,7 @@ export const otherFieldsOption = sharedOtherFieldsOption();
 
 /** The item's "Fields That Are Not Columns"; where it is not set, Ignore Them — on version 1 nodes, Fail the Item, as they did. */
 export function otherFieldsOfClay(ctx: IExecuteFunctions, itemIndex: number): OtherFields {
-	return otherFieldsOf(ctx, itemIndex, ctx.getNode().typeVersion < 2 ? 'error' : 'ignore');
+	return otherFieldsOf(ctx, itemIndex, nodeVersion(ctx) < 2 ? 'error' : 'ignore');
 }
 
 const isWrapped = (value: unknown): boolean =>

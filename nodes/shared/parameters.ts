@@ -25,12 +25,16 @@ function savedValue(parameters: INodeParameters, path: string): unknown {
 
 class ItemParameters {
 	private readonly saved: INodeParameters;
+	readonly typeVersion: number;
 	private readonly fixed = new Map<string, { value: unknown }>();
 	/** Values read with `extractValue` (a resource locator's extracted ID), apart. */
 	private readonly fixedExtracted = new Map<string, { value: unknown }>();
 
 	constructor(private readonly ctx: IExecuteFunctions) {
-		this.saved = ctx.getNode().parameters;
+		// n8n's getNode() copies the whole node: read once
+		const node = ctx.getNode();
+		this.saved = node.parameters;
+		this.typeVersion = node.typeVersion;
 	}
 
 	get(name: string, itemIndex: number, fallback: unknown, options?: IGetNodeParameterOptions): unknown {
@@ -57,10 +61,19 @@ export function itemParameter<T = unknown>(
 	fallback?: T,
 	options?: IGetNodeParameterOptions,
 ): T {
+	return readerOf(ctx).get(name, itemIndex, fallback, options) as T;
+}
+
+/** The node's version, read once per execution. */
+export function nodeVersion(ctx: IExecuteFunctions): number {
+	return readerOf(ctx).typeVersion;
+}
+
+function readerOf(ctx: IExecuteFunctions): ItemParameters {
 	let reader = readers.get(ctx);
 	if (!reader) {
 		reader = new ItemParameters(ctx);
 		readers.set(ctx, reader);
 	}
-	return reader.get(name, itemIndex, fallback, options) as T;
+	return reader;
 }
