@@ -8,7 +8,7 @@ import { ClayTrigger } from '../../nodes/Clay/ClayTrigger.node';
 import { loggedText } from '../harness/logs';
 import { autoMap, byId, clayFixture, eachProfile, leadsTable } from '../clay/setup';
 import type { ClayFixture } from '../clay/setup';
-import { expectMethodsClean, failed, fastRetries, leaked, MODES, operationsOf, pollShown, runAsTool, runMode, visible } from './secrets';
+import { expectMethodsClean, failed, fastRetries, leaked, MODES, operationsOf, otherExits, runMode, visible } from './secrets';
 import type { OperationRun, SuiteContext } from './secrets';
 
 // A claysession value as the browser shows it (URL-encoded "s:" prefix), with the marker inside.
@@ -113,37 +113,16 @@ eachProfile((profile) => describe.each(AUTHENTICATIONS)('with the %s', (_title, 
 		});
 	});
 
-	describe('the other ways out', () => {
-		// a table whose record holds the secret as data: every answer about it repeats the secret
-		const holding = () => leadsTable(fx.sandbox, [{ Name: `sent ${secret}`, Email: 'a@x.example' }]);
-
-		test('a successful answer that holds the secret leaves with it removed', async () => {
-			const t = holding();
-			const result = await runMode(ctx, { resource: 'record', operation: 'getMany', prepare: () => ({ params: { authentication, table: byId(t.id), returnAll: true } }) }, 'success');
-			expect(failed(result)).toBe(false);
-			expect(result.json).toHaveLength(1);
-			expect(leaked(visible(result), marker)).toBeUndefined();
-			expect(JSON.stringify(result.json)).toContain('sent ***');
-		});
-
-		test.each(MODES)('as an AI agent tool, %s: the answer holds no secret', async (mode) => {
-			const t = holding();
-			const result = await runAsTool(ctx, { resource: 'record', operation: 'getMany', prepare: () => ({ params: { authentication, table: byId(t.id), returnAll: true } }) }, mode);
-			expect(leaked(visible(result), marker)).toBeUndefined();
-			expect(failed(result)).toBe(mode !== 'success');
-		});
-
-		test.each(MODES)('the trigger, %s: neither its records nor its error hold the secret', async (mode) => {
-			const t = holding();
-			for (const pollMode of ['trigger', 'manual'] as const) {
-				const parameters = { authentication, table: byId(t.id), event: 'recordAdded', options: { includeExisting: true } };
-				const shown = await pollShown(ctx, new ClayTrigger(), parameters, mode, pollMode);
-				expect(leaked(shown.text, marker)).toBeUndefined();
-				expect(shown.failed).toBe(mode !== 'success');
-				if (mode === 'success') expect(shown.emitted).toBe(1);
-			}
-		});
-	});
+	// a table whose record holds the secret as data: every answer about it repeats the secret
+	otherExits(
+		() => ctx,
+		() => ({
+			holding: () => ({ authentication, table: byId(leadsTable(fx.sandbox, [{ Name: `sent ${secret}`, Email: 'a@x.example' }]).id) }),
+			read: { resource: 'record', operation: 'getMany', params: { returnAll: true }, shows: 'sent ***' },
+			tool: { resource: 'record', operation: 'getMany', params: { returnAll: true } },
+			trigger: { node: new ClayTrigger(), params: { event: 'recordAdded' } },
+		}),
+	);
 
 	test('the editor methods (tables, views, workspaces, fields) fail without the session in their errors', async () => {
 		const t = table();

@@ -5,7 +5,7 @@ import { ExtructTrigger } from '../../nodes/Extruct/ExtructTrigger.node';
 import { loggedText } from '../harness/logs';
 import { byId, extructFixture } from '../extruct/setup';
 import type { ExtructFixture } from '../extruct/setup';
-import { expectMethodsClean, failed, fastRetries, leaked, MODES, operationsOf, pollShown, runAsTool, runMode, visible } from './secrets';
+import { expectMethodsClean, failed, fastRetries, leaked, MODES, operationsOf, otherExits, runMode, visible } from './secrets';
 import type { OperationRun, SuiteContext } from './secrets';
 
 const MARKER = 'SeCrEt-MaRkEr-extruct-7f3a9c';
@@ -82,36 +82,16 @@ describe.each(Object.keys(runs))('%s', (key) => {
 	});
 });
 
-describe('the other ways out', () => {
-	// a table whose name and row hold the token as data: every answer about it repeats the token
-	const holding = () => fx.sandbox.seedTable({ name: `Leads of ${MARKER}`, kind: 'company', rows: [{ input: `${MARKER}.example` }], columns: [] });
-
-	test('a successful answer that holds the token leaves with it removed', async () => {
-		const t = holding();
-		const result = await runMode(ctx, { resource: 'row', operation: 'getMany', prepare: () => ({ params: { table: byId(t.id), returnAll: true } }) }, 'success');
-		expect(failed(result)).toBe(false);
-		expect(result.json).toHaveLength(1);
-		expect(leaked(visible(result), MARKER)).toBeUndefined();
-		expect(JSON.stringify(result.json)).toContain('***.example');
-	});
-
-	test.each(MODES)('as an AI agent tool, %s: the answer holds no token', async (mode) => {
-		const t = holding();
-		const result = await runAsTool(ctx, { resource: 'table', operation: 'get', prepare: () => ({ params: { table: byId(t.id) } }) }, mode);
-		expect(leaked(visible(result), MARKER)).toBeUndefined();
-		expect(failed(result)).toBe(mode !== 'success');
-	});
-
-	test.each(MODES)('the trigger, %s: neither its rows nor its error hold the token', async (mode) => {
-		const t = holding();
-		for (const pollMode of ['trigger', 'manual'] as const) {
-			const shown = await pollShown(ctx, new ExtructTrigger(), { table: byId(t.id), event: 'rowAdded', options: { includeExisting: true } }, mode, pollMode);
-			expect(leaked(shown.text, MARKER)).toBeUndefined();
-			expect(shown.failed).toBe(mode !== 'success');
-			if (mode === 'success') expect(shown.emitted).toBe(1);
-		}
-	});
-});
+// a table whose name and row hold the token as data: every answer about it repeats the token
+otherExits(
+	() => ctx,
+	() => ({
+		holding: () => ({ table: byId(fx.sandbox.seedTable({ name: `Leads of ${MARKER}`, kind: 'company', rows: [{ input: `${MARKER}.example` }], columns: [] }).id) }),
+		read: { resource: 'row', operation: 'getMany', params: { returnAll: true }, shows: '***.example' },
+		tool: { resource: 'table', operation: 'get' },
+		trigger: { node: new ExtructTrigger(), params: { event: 'rowAdded' } },
+	}),
+);
 
 test('the editor methods (table list, columns, mapping) fail without the token in their errors', async () => {
 	const t = table();

@@ -5,7 +5,7 @@ import { JustPaidTrigger } from '../../nodes/JustPaid/JustPaidTrigger.node';
 import { loggedText } from '../harness/logs';
 import { autoMap, byId, justPaidFixture, mapped } from '../justpaid/setup';
 import type { JustPaidFixture } from '../justpaid/setup';
-import { expectMethodsClean, failed, fastRetries, leaked, MODES, operationsOf, pollShown, runAsTool, runMode, visible } from './secrets';
+import { expectMethodsClean, failed, fastRetries, leaked, MODES, operationsOf, otherExits, runMode, visible } from './secrets';
 import type { OperationRun, SuiteContext } from './secrets';
 
 const MARKER = 'wfk_SeCrEt-MaRkEr-justpaid-2c8e41';
@@ -74,36 +74,16 @@ describe.each(Object.keys(runs))('%s', (key) => {
 	});
 });
 
-describe('the other ways out', () => {
-	// a table whose name and row hold the key as data: every answer about it repeats the key
-	const holding = () => fx.sandbox.seedTable({ name: `Keys ${MARKER}`, columns: [{ name: 'key', type: 'text' }], rows: [{ key: `sent ${MARKER}` }] });
-
-	test('a successful answer that holds the key leaves with it removed', async () => {
-		const t = holding();
-		const result = await runMode(ctx, { resource: 'row', operation: 'getMany', prepare: () => ({ params: { table: byId(t.id), returnAll: true } }) }, 'success');
-		expect(failed(result)).toBe(false);
-		expect(result.json).toHaveLength(1);
-		expect(leaked(visible(result), MARKER)).toBeUndefined();
-		expect(JSON.stringify(result.json)).toContain('sent ***');
-	});
-
-	test.each(MODES)('as an AI agent tool, %s: the answer holds no key', async (mode) => {
-		const t = holding();
-		const result = await runAsTool(ctx, { resource: 'table', operation: 'get', prepare: () => ({ params: { table: byId(t.id) } }) }, mode);
-		expect(leaked(visible(result), MARKER)).toBeUndefined();
-		expect(failed(result)).toBe(mode !== 'success');
-	});
-
-	test.each(MODES)('the trigger, %s: neither its rows nor its error hold the key', async (mode) => {
-		const t = holding();
-		for (const pollMode of ['trigger', 'manual'] as const) {
-			const shown = await pollShown(ctx, new JustPaidTrigger(), { table: byId(t.id), event: 'rowAdded', options: { includeExisting: true } }, mode, pollMode);
-			expect(leaked(shown.text, MARKER)).toBeUndefined();
-			expect(shown.failed).toBe(mode !== 'success');
-			if (mode === 'success') expect(shown.emitted).toBe(1);
-		}
-	});
-});
+// a table whose name and row hold the key as data: every answer about it repeats the key
+otherExits(
+	() => ctx,
+	() => ({
+		holding: () => ({ table: byId(fx.sandbox.seedTable({ name: `Keys ${MARKER}`, columns: [{ name: 'key', type: 'text' }], rows: [{ key: `sent ${MARKER}` }] }).id) }),
+		read: { resource: 'row', operation: 'getMany', params: { returnAll: true }, shows: 'sent ***' },
+		tool: { resource: 'table', operation: 'get' },
+		trigger: { node: new JustPaidTrigger(), params: { event: 'rowAdded' } },
+	}),
+);
 
 test('the editor methods (table list, columns, mapping) fail without the key in their errors', async () => {
 	const t = table();

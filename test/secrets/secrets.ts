@@ -174,3 +174,55 @@ export async function pollShown(
 		clearFaults(ctx.server);
 	}
 }
+
+/** A service's other ways out, as `otherExits` runs them. */
+export interface OtherExits {
+	/** Seeds a table whose data holds the secret; the parameters of every run that names it. */
+	holding(): Record<string, unknown>;
+	/** A read whose answer holds the secret, and the text its cleaned output shows instead. */
+	read: { resource: string; operation: string; params?: Record<string, unknown>; shows: string };
+	/** The operation run as an AI agent's tool. */
+	tool: { resource: string; operation: string; params?: Record<string, unknown> };
+	trigger: { node: INodeType; params: Record<string, unknown> };
+}
+
+/**
+ * The ways out beside an operation's run: a successful answer that holds the secret as data,
+ * the node as an AI agent's tool, and the trigger's polls (scheduled and "Fetch Test Event"),
+ * each in every mode. `suite` and `exits` are read when the tests run (after `beforeAll`).
+ */
+export function otherExits(suite: () => SuiteContext, exits: () => OtherExits): void {
+	describe('the other ways out', () => {
+		test('a successful answer that holds the secret leaves with it removed', async () => {
+			const ctx = suite();
+			const { holding, read } = exits();
+			const params = { ...holding(), ...read.params };
+			const result = await runMode(ctx, { resource: read.resource, operation: read.operation, prepare: () => ({ params }) }, 'success');
+			expect(failed(result)).toBe(false);
+			expect(result.json).toHaveLength(1);
+			expect(leaked(visible(result), ctx.marker)).toBeUndefined();
+			expect(JSON.stringify(result.json)).toContain(read.shows);
+		});
+
+		test.each(MODES)('as an AI agent tool, %s: the answer holds no secret', async (mode) => {
+			const ctx = suite();
+			const { holding, tool } = exits();
+			const params = { ...holding(), ...tool.params };
+			const result = await runAsTool(ctx, { resource: tool.resource, operation: tool.operation, prepare: () => ({ params }) }, mode);
+			expect(leaked(visible(result), ctx.marker)).toBeUndefined();
+			expect(failed(result)).toBe(mode !== 'success');
+		});
+
+		test.each(MODES)('the trigger, %s: neither what it emits nor its error holds the secret', async (mode) => {
+			const ctx = suite();
+			const { holding, trigger } = exits();
+			const params = { ...holding(), ...trigger.params, options: { includeExisting: true } };
+			for (const pollMode of ['trigger', 'manual'] as const) {
+				const shown = await pollShown(ctx, trigger.node, params, mode, pollMode);
+				expect(leaked(shown.text, ctx.marker)).toBeUndefined();
+				expect(shown.failed).toBe(mode !== 'success');
+				if (mode === 'success') expect(shown.emitted).toBe(1);
+			}
+		});
+	});
+}
