@@ -27,7 +27,6 @@ export function operationEntry(module: Operation, name: string, action: string, 
 	return { ...module, name, action, summary };
 }
 
-
 export interface ResourceEntry {
 	name: string;
 	value: string;

@@ -28,7 +28,6 @@ export function bodyWithId<T extends { id: string }>(service: string, what: stri
 	throw unexpectedAnswer(service, what, body);
 }
 
-
 /** `list` when it has one entry per thing sent; else the error saying so. */
 export function oneEach<T>(service: string, what: string, list: T[], expected: number): T[] {
 	if (Array.isArray(list) && list.length === expected) return list;
