@@ -85,8 +85,8 @@ export function readCells(
 		cells[field.id] = cellForWrite(field, value, itemIndex) as IDataObject[string];
 	}
 	if (unknown.length) {
-		if (!auto) throw new Error(`Item ${itemIndex}: ${unknown.map((key) => `\`${key}\``).join(', ')} ${unknown.length === 1 ? 'is not a column' : 'are not columns'} of ${schema.describe()}; its columns are: ${schema.fieldNames()}`);
-		throw notColumnsError(ctx, itemIndex, unknown, schema.describe(), schema.fieldNames());
+		const hint = auto ? undefined : 'The table changed since the columns were mapped: open the Columns mapper to refresh it.';
+		throw notColumnsError(ctx, itemIndex, unknown, schema.describe(), schema.fieldNames(), hint);
 	}
 	if (auto && !Object.keys(cells).length && Object.keys(source).some((key) => !skippable(key))) {
 		throw noColumnFieldsError(ctx, itemIndex, Object.keys(source), schema.describe(), schema.fieldNames());

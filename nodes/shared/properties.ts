@@ -163,11 +163,17 @@ export function noColumnFieldsError(ctx: IExecuteFunctions, itemIndex: number, f
 	);
 }
 
-/** "Item 3: `Compnay` is not a column of …": fields Map Automatically was told to fail on ("Fail the Item"). */
-export function notColumnsError(ctx: IExecuteFunctions, itemIndex: number, fields: string[], table: string, columns: string): NodeOperationError {
+const NOT_COLUMNS_HINT =
+	'Rename the fields to the column names (or IDs), remove them before this node, or set the option "Fields That Are Not Columns" to Ignore Them.';
+
+/**
+ * "Item 3: `Compnay` is not a column of …": fields Map Automatically was told to fail on ("Fail
+ * the Item"), or columns Map Each Column names that the table no longer has (`hint` says what to do).
+ */
+export function notColumnsError(ctx: IExecuteFunctions, itemIndex: number, fields: string[], table: string, columns: string, hint = NOT_COLUMNS_HINT): NodeOperationError {
 	const list = fields.map((key) => `\`${key}\``).join(', ');
 	return new NodeOperationError(ctx.getNode(), `Item ${itemIndex}: ${list} ${fields.length === 1 ? 'is not a column' : 'are not columns'} of ${table}; its columns are: ${columns}`, {
 		itemIndex,
-		description: 'Rename the fields to the column names (or IDs), remove them before this node, or set the option "Fields That Are Not Columns" to Ignore Them.',
+		description: hint,
 	});
 }

@@ -95,7 +95,6 @@ export async function viewOf(ctx: IExecuteFunctions, itemIndex: number, schemas:
 	}
 	const fromTableUrl = VIEW_IN_URL.exec(String(rawLocator(ctx, 'table', itemIndex).value ?? ''))?.[1];
 	if (fromTableUrl) return schema.table.views.find((view) => view.id === fromTableUrl) ?? { id: fromTableUrl };
-	if (!schema.table.views.length) throw new Error(`Item ${itemIndex}: ${schema.describe()} has no views to read records from`);
 	return (await schemas.everyRecordView(schema.id)).view;
 }
 
