@@ -143,11 +143,19 @@ export class TableSchema {
 /** A view's record ids, and whether that is all of them (`api.viewRecordList`). */
 export type ViewList = Awaited<ReturnType<typeof api.viewRecordList>>;
 
+/** The view that lists every record (`Schemas.everyRecordView`): named "All rows", or found by its count. */
+export interface EveryRecordView {
+	view: ClayView;
+	/** Its record ids, when they were read to find it. */
+	list?: ViewList;
+	named: boolean;
+}
+
 /** Schemas read once per execution per table (a new instance per execution: no module state). */
 export class Schemas {
 	private readonly cache = new Map<string, Promise<TableSchema>>();
 	private readonly read = new Map<string, TableSchema>();
-	private readonly everyRecordViews = new Map<string, Promise<{ view: ClayView; list?: ViewList }>>();
+	private readonly everyRecordViews = new Map<string, Promise<EveryRecordView>>();
 
 	constructor(private readonly ctx: RequestContext) {}
 
@@ -170,24 +178,25 @@ export class Schemas {
 	 * "All rows". A table without it (renamed, or never there) may have a filtered view first, so
 	 * the views are read in turn, the first view first, until one lists as many records as the
 	 * table's count (`list`: its record ids, read on the way); when none does, the one that lists
-	 * most, its list marked incomplete.
+	 * most, its list marked incomplete. Only "All rows" is `named`: a view found by its count lists
+	 * every record now (of an empty table, any view does), not surely later.
 	 */
-	async everyRecordView(tableId: string): Promise<{ view: ClayView; list?: ViewList }> {
+	async everyRecordView(tableId: string): Promise<EveryRecordView> {
 		let found = this.everyRecordViews.get(tableId);
 		if (!found) {
 			found = this.get(tableId).then(async (schema) => {
 				const named = schema.allRowsView();
-				if (named) return { view: named };
+				if (named) return { view: named, named: true };
 				const views = schema.viewsInOrder();
 				if (!views.length) throw new Error(`${schema.describe()} has no views to read records from`);
 				const total = await api.count(this.ctx, tableId);
 				let best: { view: ClayView; list: ViewList } | undefined;
 				for (const view of views) {
 					const list = await api.viewRecordList(this.ctx, tableId, view.id);
-					if (list.complete && list.ids.length >= total) return { view, list };
+					if (list.complete && list.ids.length >= total) return { view, list, named: false };
 					if (!best || list.ids.length > best.list.ids.length) best = { view, list };
 				}
-				return { view: best!.view, list: { ids: best!.list.ids, complete: false } };
+				return { view: best!.view, list: { ids: best!.list.ids, complete: false }, named: false };
 			});
 			this.everyRecordViews.set(tableId, found);
 		}

@@ -91,11 +91,16 @@ function reader(ctx: IPollFunctions, settings: ClayTriggerSettings) {
 	const schema = async () => await schemas.get(settings.tableId);
 	return {
 		schema,
-		/** The view to read: the chosen one, else the one the state remembers, else the one that lists every record ("All rows"). */
-		async view(remembered?: string): Promise<string> {
-			if (settings.viewId) return settings.viewId;
-			if (remembered) return remembered;
-			return (await schemas.everyRecordView(settings.tableId)).view.id;
+		/**
+		 * The view to read (`id`): the chosen one, else the one the state remembers, else the one that
+		 * lists every record ("All rows"). `kept`: what the state remembers of it — nothing for a view
+		 * found by its count (of an empty table, a filtered view passes), which is looked for again.
+		 */
+		async view(remembered?: string): Promise<{ id: string; kept: string }> {
+			if (settings.viewId) return { id: settings.viewId, kept: settings.viewId };
+			if (remembered) return { id: remembered, kept: remembered };
+			const { view, named } = await schemas.everyRecordView(settings.tableId);
+			return { id: view.id, kept: named ? view.id : '' };
 		},
 		/** Records by id, in the given order, with their enrichment results (for the output); records deleted meanwhile are left out. */
 		async fetch(ids: string[]): Promise<ClayRecord[]> {
@@ -156,17 +161,17 @@ function recordAdded(ctx: IPollFunctions, settings: ClayTriggerSettings): Trigge
 		event: 'recordAdded',
 		noSample: `The Clay table ${tableId} has no records in this view yet: add a record, then fetch again`,
 		async start() {
-			const viewId = await view();
+			const { id: viewId, kept } = await view();
 			const ids = await listIds(viewId);
 			const { head, anchors } = anchorsOf(ids);
 			const records = await fetch([...new Set([...head, ...anchors])]);
 			const newest = maxTime(...records.map(created));
 			// records created with the newest ones beyond the anchors (a bulk add) are known too
 			const mark = markOf(undefined, records.filter((record) => compareTime(created(record), newest) === 0));
-			return { viewId, head, anchors, mark: records.length ? { ...mark, more: true } : mark };
+			return { viewId: kept, head, anchors, mark: records.length ? { ...mark, more: true } : mark };
 		},
 		async poll(state): Promise<PollResult<AddedState>> {
-			const viewId = await view(state?.viewId);
+			const { id: viewId, kept } = await view(state?.viewId);
 			const { ids, complete } = await list(viewId);
 			const head = state?.head ?? [];
 			const tail = state?.anchors ?? [];
@@ -194,11 +199,11 @@ function recordAdded(ctx: IPollFunctions, settings: ClayTriggerSettings): Trigge
 			fresh = sortByTime(fresh, created);
 			return {
 				rows: await output(fresh),
-				state: { viewId, ...anchorsOf(ids), mark: markOf(state?.mark, fresh) },
+				state: { viewId: kept, ...anchorsOf(ids), mark: markOf(state?.mark, fresh) },
 			};
 		},
 		async sample() {
-			const ids = await listIds(await view());
+			const ids = await listIds((await view()).id);
 			const ends = await fetch([...new Set([ids[0], ids[ids.length - 1]].filter((id): id is string => !!id))]);
 			return await output(sortByTime(ends, created).slice(-1));
 		},
@@ -274,11 +279,11 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 			const fields = fieldsOf(await schema());
 			const chosen = settings.fields.length ? fields : [];
 			const { signature, busy, serverTime, missing } = await summary(chosen);
-			const viewId = await view();
+			const { id: viewId, kept } = await view();
 			// the records enriched by now are not replayed, also those stamped after the (lagging) watermark
 			const records = await everyRecord(viewId);
 			const start = fullReadStart({ rows: records, event: finishedAt(fields), id: idOf, latestIn }, serverTime);
-			return { viewId, fields: chosen, ...start, signature, deferred: busy, ...(missing ? { noSummaryAt: Date.now() } : {}) };
+			return { viewId: kept, fields: chosen, ...start, signature, deferred: busy, ...(missing ? { noSummaryAt: Date.now() } : {}) };
 		},
 		async poll(state): Promise<PollResult<EnrichedState>> {
 			// names given by expression were resolved to ids when the records were last read
@@ -287,13 +292,13 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 			if (state && known && !busy && !state.deferred && state.signature === signature) return { rows: [], state };
 			const fields = fieldsOf(await schema());
 			const chosen = settings.fields.length ? fields : [];
-			const viewId = await view(state?.viewId);
+			const { id: viewId, kept } = await view(state?.viewId);
 			const records = await everyRecord(viewId);
 			const next = fullReadPoll({ rows: records, event: finishedAt(fields), id: idOf, latestIn }, serverTime, state);
 			return {
 				rows: await output(next.due),
 				state: {
-					viewId,
+					viewId: kept,
 					fields: chosen,
 					...next.state,
 					// a summary of other fields (names resolved only now) would not match the next one
@@ -305,7 +310,7 @@ function recordEnriched(ctx: IPollFunctions, settings: ClayTriggerSettings): Tri
 		},
 		async sample() {
 			const key = finishedAt(fieldsOf(await schema()));
-			const ids = await listIds(await view());
+			const ids = await listIds((await view()).id);
 			// the newest records, whichever end of the view lists them
 			const ends = ids.length > SAMPLE_RECORDS ? [...ids.slice(0, SAMPLE_RECORDS / 2), ...ids.slice(-SAMPLE_RECORDS / 2)] : ids;
 			const records = (await fetch(ends)).filter((record) => key(record) !== undefined);

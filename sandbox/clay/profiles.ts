@@ -21,9 +21,11 @@
  * - `fieldRun`: whether `GET /tables/{t}/fieldrun` (a run summary per enrichment field) exists;
  *   no live-tested client confirms it.
  * - `views`: the views a new table gets. `all-rows`: "Default view" and "All rows", both listing
- *   every record (api-notes: a table's views, e.g. "Default view", "All rows"). `filtered-first`:
- *   no view named "All rows" (renamed, as a user may) and a first view (`firstViewId`) that is
- *   filtered, hiding every second record, which the table's answer does not show.
+ *   every record (api-notes: a table's views, e.g. "Default view", "All rows"; DinoClayAPI: tables
+ *   normally ship with an "All rows" view — that it lists every record is unconfirmed).
+ *   `filtered-first`, no source, a made-up worst case: no view named "All rows" (renamed, as a
+ *   user may) and a first view (`firstViewId`) that is filtered, hiding every second record,
+ *   which the table's answer does not show.
  * - `findCompare`, unconfirmed live: how find's `EQUAL` compares — as `text` (`"42"` finds 42)
  *   or `typed` (only a value of the stored type finds it, and `EQUAL` finds no select or users
  *   cell: those take `SELECT_EQUAL` / `USER_EQUAL`, zapier findRecord).

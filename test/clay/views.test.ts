@@ -97,4 +97,16 @@ describe('Clay Trigger, first view filtered and no "All rows"', () => {
 		expect(poll.error).toBeUndefined();
 		expect(poll.json.map((json) => json.Name).sort()).toEqual(['A', 'B', 'C', 'D']);
 	});
+
+	test('Record Added, activated on an empty table (where every view lists every record): every new record', async () => {
+		const table = fx.sandbox.seedTable({ name: 'Leads', fields: [{ name: 'Name' }], records: [] });
+		const runner = fx.runner({ table: triggerById(table.id), event: 'recordAdded' });
+		expect((await runner.poll()).empty).toBe(true);
+		for (const batch of [['A', 'B', 'C', 'D'], ['E', 'F']]) {
+			fx.sandbox.addRecords(table.id, batch.map((Name) => ({ Name })));
+			const poll = await runner.poll();
+			expect(poll.error).toBeUndefined();
+			expect(poll.json.map((json) => json.Name).sort()).toEqual(batch);
+		}
+	});
 });

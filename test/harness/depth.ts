@@ -41,6 +41,7 @@ export function writeThrough(stacks: string[][], operationFile: string, marker: 
 	const writes = stacks.filter((frames) => frames.some((frame) => frame.split(' ')[1].split('.').pop() === marker));
 	if (writes.length !== 1) throw new Error(`expected one request through ${marker}, saw ${writes.length}`);
 	const start = writes[0].findIndex((frame) => frame.startsWith(`${operationFile} `));
+	if (start < 0) throw new Error(`the request through ${marker} did not come from ${operationFile}`);
 	const frames = writes[0].slice(start);
 	const files = new Set(frames.map((frame) => frame.split(' ')[0])).size;
 	// `above`: the node's `execute` down to the operation's (the router and the way out of the package)

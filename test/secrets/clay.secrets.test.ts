@@ -119,7 +119,7 @@ eachProfile((profile) => describe.each(AUTHENTICATIONS)('with the %s', (_title, 
 		() => ({
 			holding: () => ({ authentication, table: byId(leadsTable(fx.sandbox, [{ Name: `sent ${secret}`, Email: 'a@x.example' }]).id) }),
 			read: { resource: 'record', operation: 'getMany', params: { returnAll: true }, shows: 'sent ***' },
-			tool: { resource: 'record', operation: 'getMany', params: { returnAll: true } },
+			tool: { resource: 'record', operation: 'getMany', params: { returnAll: true }, shows: 'sent ***' },
 			trigger: { node: new ClayTrigger(), params: { event: 'recordAdded' } },
 		}),
 	);

@@ -88,7 +88,7 @@ otherExits(
 	() => ({
 		holding: () => ({ table: byId(fx.sandbox.seedTable({ name: `Leads of ${MARKER}`, kind: 'company', rows: [{ input: `${MARKER}.example` }], columns: [] }).id) }),
 		read: { resource: 'row', operation: 'getMany', params: { returnAll: true }, shows: '***.example' },
-		tool: { resource: 'table', operation: 'get' },
+		tool: { resource: 'table', operation: 'get', shows: 'Leads of ***' },
 		trigger: { node: new ExtructTrigger(), params: { event: 'rowAdded' } },
 	}),
 );

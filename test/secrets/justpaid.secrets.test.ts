@@ -80,7 +80,7 @@ otherExits(
 	() => ({
 		holding: () => ({ table: byId(fx.sandbox.seedTable({ name: `Keys ${MARKER}`, columns: [{ name: 'key', type: 'text' }], rows: [{ key: `sent ${MARKER}` }] }).id) }),
 		read: { resource: 'row', operation: 'getMany', params: { returnAll: true }, shows: 'sent ***' },
-		tool: { resource: 'table', operation: 'get' },
+		tool: { resource: 'table', operation: 'get', shows: 'Keys ***' },
 		trigger: { node: new JustPaidTrigger(), params: { event: 'rowAdded' } },
 	}),
 );

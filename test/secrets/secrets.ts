@@ -181,8 +181,9 @@ export interface OtherExits {
 	holding(): Record<string, unknown>;
 	/** A read whose answer holds the secret, and the text its cleaned output shows instead. */
 	read: { resource: string; operation: string; params?: Record<string, unknown>; shows: string };
-	/** The operation run as an AI agent's tool. */
-	tool: { resource: string; operation: string; params?: Record<string, unknown> };
+	/** The operation run as an AI agent's tool, and the text its cleaned answer shows. */
+	tool: { resource: string; operation: string; params?: Record<string, unknown>; shows: string };
+	/** The trigger; what it emits shows `read.shows` instead of the secret. */
 	trigger: { node: INodeType; params: Record<string, unknown> };
 }
 
@@ -211,17 +212,19 @@ export function otherExits(suite: () => SuiteContext, exits: () => OtherExits): 
 			const result = await runAsTool(ctx, { resource: tool.resource, operation: tool.operation, prepare: () => ({ params }) }, mode);
 			expect(leaked(visible(result), ctx.marker)).toBeUndefined();
 			expect(failed(result)).toBe(mode !== 'success');
+			if (mode === 'success') expect(JSON.stringify(result.json)).toContain(tool.shows);
 		});
 
 		test.each(MODES)('the trigger, %s: neither what it emits nor its error holds the secret', async (mode) => {
 			const ctx = suite();
-			const { holding, trigger } = exits();
+			const { holding, trigger, read } = exits();
 			const params = { ...holding(), ...trigger.params, options: { includeExisting: true } };
 			for (const pollMode of ['trigger', 'manual'] as const) {
 				const shown = await pollShown(ctx, trigger.node, params, mode, pollMode);
 				expect(leaked(shown.text, ctx.marker)).toBeUndefined();
 				expect(shown.failed).toBe(mode !== 'success');
 				if (mode === 'success') expect(shown.emitted).toBe(1);
+				if (mode === 'success') expect(shown.text).toContain(read.shows);
 			}
 		});
 	});

@@ -37,6 +37,15 @@ describe('removing them', () => {
 		expect(body.error.detail[0]).toContain(SECRET);
 	});
 
+	it('cleans an error in place, down to the errors it was caused by', () => {
+		const error = new Error(`outer ${SECRET}`, { cause: new Error(`inner ${SECRET}`, { cause: { detail: SECRET } }) });
+		expect(withoutSecrets(error, [SECRET])).toBe(error);
+		expect(error.message).toBe('outer ***');
+		const cause = error.cause as Error;
+		expect(cause.message).toBe('inner ***');
+		expect(cause.cause).toEqual({ detail: '***' });
+	});
+
 	it('copies a ServiceError clean: message, description and the answer it keeps', () => {
 		const error = new ServiceError(`denied ${SECRET}`, { status: 401, description: `sent ${SECRET}`, body: { echo: SECRET } });
 		const clean = withoutSecrets(error, [SECRET]);
@@ -55,7 +64,7 @@ describe('removing them', () => {
 		expect(error.message).toBe('Item 3: token *** expired');
 		const shown = JSON.stringify({ error, message: error.message, description: error.description, stack: error.stack, messages: error.messages });
 		expect(shown).not.toContain(SECRET);
-		const plain = (await thrown(async () => Promise.reject(new Error(`bad ${SECRET}`, { cause: new Error(`deeper ${SECRET}`) }))))!;
+		const plain = (await thrown(async () => Promise.reject(new Error(`bad ${SECRET}`))))!;
 		expect(plain).toBeInstanceOf(NodeOperationError);
 		expect(plain.stack).not.toContain(SECRET);
 	});
